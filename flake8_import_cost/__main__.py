@@ -1,0 +1,5 @@
+"""``python -m flake8_import_cost``."""
+
+from flake8_import_cost.cli import main
+
+raise SystemExit(main())

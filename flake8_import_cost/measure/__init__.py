@@ -1,0 +1,1 @@
+"""Measuring how long modules take to import."""

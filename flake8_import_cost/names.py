@@ -1,0 +1,253 @@
+"""Name resolution for one file: imports, aliases, simple bindings.
+
+Built once per file and shared by every rule. Only the statements that bind
+names in a scope are read (never whole function bodies), so building it is
+cheap; class and function scopes are read on first use.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Literal, Union
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+ScopeNode = Union[ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]
+BindingKind = Literal["import", "assign", "def", "class", "other"]
+
+
+class Binding:
+    """One statement that binds a name in a scope.
+
+    ``value`` is the assigned expression, for ``name = value`` and
+    ``name: T = value``; ``target`` is the qualified name an import binds,
+    e.g. ``numpy`` or ``boto3.client``. (A plain class: this module is
+    loaded at every flake8 start, and a NamedTuple costs ~20x more to define.)
+    """
+
+    __slots__ = ("kind", "node", "value", "target", "fallback")
+
+    def __init__(
+        self, kind: BindingKind, node: ast.AST, value: ast.expr | None = None, target: str | None = None
+    ) -> None:
+        self.kind = kind
+        self.node = node
+        self.value = value
+        self.target = target
+        #: Bound in an ``except`` handler: the fallback of a ``try`` that binds it too.
+        self.fallback = False
+
+
+class Scope:
+    """The names one module, class or function body binds directly."""
+
+    def __init__(self, node: ScopeNode) -> None:
+        self.node = node
+        self.bindings: dict[str, list[Binding]] = {}
+        self.star_imports: list[str] = []
+        self._in_handler = False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+                if arg is not None:
+                    self._bind(arg.arg, Binding("other", arg))
+        self._collect(node.body)
+
+    def value(self, name: str) -> ast.expr | None:
+        """The expression ``name`` is bound to, when it is bound exactly once."""
+        bindings = self.bindings.get(name)
+        if bindings is not None and len(bindings) == 1:
+            return bindings[0].value
+        return None
+
+    def function(self, name: str) -> FunctionNode | None:
+        """The function ``name`` refers to, when it is defined exactly once."""
+        bindings = self.bindings.get(name)
+        if bindings is not None and len(bindings) == 1 and bindings[0].kind == "def":
+            node = bindings[0].node
+            assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            return node
+        return None
+
+    def imports(self) -> Iterator[tuple[str, Binding]]:
+        """Every import binding of this scope, with the local name it binds."""
+        for name, bindings in self.bindings.items():
+            for binding in bindings:
+                if binding.kind == "import":
+                    yield name, binding
+
+    def _bind(self, name: str, binding: Binding) -> None:
+        binding.fallback = self._in_handler
+        self.bindings.setdefault(name, []).append(binding)
+
+    def _collect(self, body: list[ast.stmt], in_handler: bool = False) -> None:
+        """Bind the names of ``body`` in source order, so the last binding is the
+        one that stands; ``in_handler`` marks the statements of ``except`` blocks."""
+        for stmt in body:
+            self._in_handler = in_handler
+            nested: list[tuple[list[ast.stmt], bool]] = []
+            self._collect_statement(stmt, nested)
+            for block, is_handler in nested:
+                self._collect(block, in_handler or is_handler)
+
+    def _collect_statement(self, stmt: ast.stmt, nested: list[tuple[list[ast.stmt], bool]]) -> None:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    self._bind(alias.asname, Binding("import", stmt, target=alias.name))
+                else:
+                    top = alias.name.partition(".")[0]
+                    self._bind(top, Binding("import", stmt, target=top))
+        elif isinstance(stmt, ast.ImportFrom):
+            module = "." * stmt.level + (stmt.module or "")
+            for alias in stmt.names:
+                if alias.name == "*":
+                    self.star_imports.append(module)
+                    continue
+                sep = "" if module.endswith(".") else "."
+                qualified = f"{module}{sep}{alias.name}"
+                self._bind(alias.asname or alias.name, Binding("import", stmt, target=qualified))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._bind(stmt.name, Binding("def", stmt))
+        elif isinstance(stmt, ast.ClassDef):
+            self._bind(stmt.name, Binding("class", stmt))
+        elif isinstance(stmt, ast.Assign):
+            value = stmt.value if len(stmt.targets) == 1 else None
+            for assigned in stmt.targets:
+                self._bind_target(assigned, stmt, value)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self._bind_target(stmt.target, stmt, stmt.value)
+        elif isinstance(stmt, ast.AugAssign):
+            self._bind_target(stmt.target, stmt, None)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._bind_target(stmt.target, stmt, None)
+            nested.extend(((stmt.body, False), (stmt.orelse, False)))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    self._bind_target(item.optional_vars, stmt, None)
+            nested.append((stmt.body, False))
+        elif isinstance(stmt, (ast.If, ast.While)):
+            nested.extend(((stmt.body, False), (stmt.orelse, False)))
+        elif isinstance(stmt, _TRY_TYPES):
+            blocks = (stmt.body, stmt.orelse, stmt.finalbody)  # type: ignore[attr-defined]
+            nested.extend((block, False) for block in blocks)
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                if handler.name:
+                    self._bind(handler.name, Binding("other", handler))
+                nested.append((handler.body, True))
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                nested.append((case.body, False))
+        elif isinstance(stmt, ast.Delete):
+            for deleted in stmt.targets:
+                self._bind_target(deleted, stmt, None)
+        elif _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):
+            self._bind_target(stmt.name, stmt, None)  # type: ignore[attr-defined]
+
+    def _bind_target(self, target: ast.expr, stmt: ast.stmt, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            self._bind(target.id, Binding("assign" if value is not None else "other", stmt, value))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind_target(element, stmt, None)
+        elif isinstance(target, ast.Starred):
+            self._bind_target(target.value, stmt, None)
+
+
+_TRY_TYPES: tuple[type[ast.stmt], ...] = tuple(
+    t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None
+)
+_TYPE_ALIAS: type[ast.stmt] | None = getattr(ast, "TypeAlias", None)
+
+
+class Names:
+    """Resolves names of one module to qualified names and simple values."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.module = Scope(tree)
+        self._scopes: dict[ast.AST, Scope] = {tree: self.module}
+        self.future_annotations = any(
+            isinstance(stmt, ast.ImportFrom)
+            and stmt.module == "__future__"
+            and any(alias.name == "annotations" for alias in stmt.names)
+            for stmt in tree.body
+        )
+
+    def scope(self, node: ScopeNode | None) -> Scope:
+        """The scope of ``node`` (the module when ``None``), read on first use."""
+        if node is None:
+            return self.module
+        scope = self._scopes.get(node)
+        if scope is None:
+            scope = self._scopes[node] = Scope(node)
+        return scope
+
+    def binding(self, name: str, scope: ScopeNode | None = None) -> tuple[Scope, list[Binding]] | None:
+        """The innermost bindings of ``name`` seen from ``scope`` (class bodies see the module)."""
+        if scope is not None and not isinstance(scope, ast.Module):
+            local = self.scope(scope)
+            found = local.bindings.get(name)
+            if found:
+                return local, found
+        found = self.module.bindings.get(name)
+        if found:
+            return self.module, found
+        return None
+
+    def qualified(self, node: ast.expr, scope: ScopeNode | None = None) -> str | None:
+        """The dotted name ``node`` refers to: ``np.array`` -> ``numpy.array``.
+
+        Builtins and names the module never binds resolve to themselves
+        (``open``); names bound by anything other than an import resolve to
+        ``None``, as do expressions that are not names or attribute chains.
+        """
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        found = self.binding(node.id, scope)
+        if found is None:
+            root = node.id
+        else:
+            bindings = found[1]
+            if any(b.kind != "import" for b in bindings):
+                return None
+            # The last import stands, but an ``except ImportError:`` fallback
+            # (``try: import regex as rx`` / ``except ...: import re as rx``)
+            # yields to the import the module prefers.
+            preferred = [b for b in bindings if not b.fallback] or bindings
+            root = preferred[-1].target or node.id
+        if attrs:
+            return root + "." + ".".join(reversed(attrs))
+        return root
+
+    def value(self, name: str, scope: ScopeNode | None = None) -> ast.expr | None:
+        """The one expression ``name`` was assigned, seen from ``scope``."""
+        found = self.binding(name, scope)
+        if found is None or len(found[1]) != 1:
+            return None
+        return found[1][0].value
+
+    def resolve(self, node: ast.expr, scope: ScopeNode | None = None, depth: int = 8) -> ast.expr:
+        """Follow names assigned exactly once to the expression they stand for."""
+        while isinstance(node, ast.Name) and depth > 0:
+            value = self.value(node.id, scope)
+            if value is None:
+                break
+            node, depth = value, depth - 1
+        return node
+
+    def function(self, name: str, scope: ScopeNode | None = None) -> FunctionNode | None:
+        """The same-module function ``name`` calls, seen from ``scope``."""
+        found = self.binding(name, scope)
+        if found is None:
+            return None
+        return found[0].function(name)
+
+    def is_builtin(self, node: ast.expr, name: str, scope: ScopeNode | None = None) -> bool:
+        """Whether ``node`` is the unshadowed builtin ``name``."""
+        return isinstance(node, ast.Name) and node.id == name and self.binding(name, scope) is None

@@ -1,0 +1,167 @@
+"""Classes built by code generators at import (IMC501)."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+
+from flake8_import_cost.importtime import Where
+from flake8_import_cost.knowledge.codegen_costs import CODEGEN_COSTS
+from flake8_import_cost.names import Names, ScopeNode
+from flake8_import_cost.rules.base import FileContext, Finding, rule
+
+_DATACLASS = frozenset({"dataclasses.dataclass"})
+_PYDANTIC_DATACLASS = frozenset({"pydantic.dataclasses.dataclass"})
+_ATTRS_MUTABLE = frozenset(
+    {"attr.s", "attr.attrs", "attr.attributes", "attr.define", "attr.mutable", "attr.dataclass"}
+    | {"attrs.define", "attrs.mutable"}
+)
+_ATTRS_FROZEN = frozenset({"attr.frozen", "attrs.frozen"})
+_NAMEDTUPLE_BASES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
+_PYDANTIC_BASES = frozenset(
+    {"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.RootModel", "pydantic_settings.BaseSettings"}
+)
+_FIELD_CALLS = frozenset({"attr.ib", "attr.attrib", "attr.field", "attrs.field", "dataclasses.field"})
+#: Functional forms: qualified name -> (kind, index of the fields argument).
+_FACTORIES = {
+    "collections.namedtuple": ("namedtuple", 1),
+    "typing.NamedTuple": ("typing_namedtuple", 1),
+    "dataclasses.make_dataclass": ("dataclass", 1),
+    "attr.make_class": ("attrs", 1),
+}
+#: Field count assumed when it cannot be read from the source.
+_UNKNOWN_FIELDS = 3
+
+_LABELS = {
+    "dataclass": ("dataclass", "dataclasses"),
+    "dataclass_frozen": ("frozen dataclass", "frozen dataclasses"),
+    "dataclass_slots": ("slots dataclass", "slots dataclasses"),
+    "dataclass_frozen_slots": ("frozen slots dataclass", "frozen slots dataclasses"),
+    "attrs": ("attrs class", "attrs classes"),
+    "attrs_frozen": ("frozen attrs class", "frozen attrs classes"),
+    "namedtuple": ("namedtuple", "namedtuples"),
+    "typing_namedtuple": ("NamedTuple", "NamedTuples"),
+    "pydantic_model": ("pydantic model", "pydantic models"),
+    "pydantic_dataclass": ("pydantic dataclass", "pydantic dataclasses"),
+}
+
+
+def _true_keyword(call: ast.expr, name: str) -> bool:
+    return isinstance(call, ast.Call) and any(
+        k.arg == name and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords
+    )
+
+
+class _Classifier:
+    """Which generator, if any, builds each class of a module."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self._pydantic: dict[ast.ClassDef, bool] = {}
+
+    def class_kind(self, node: ast.ClassDef, scope: ScopeNode | None) -> str | None:
+        for decorator in node.decorator_list:
+            func = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = self.names.qualified(func, scope)
+            if name in _DATACLASS:
+                frozen, slots = _true_keyword(decorator, "frozen"), _true_keyword(decorator, "slots")
+                return "dataclass" + ("_frozen" if frozen else "") + ("_slots" if slots else "")
+            if name in _PYDANTIC_DATACLASS:
+                return "pydantic_dataclass"
+            if name in _ATTRS_FROZEN or (name in _ATTRS_MUTABLE and _true_keyword(decorator, "frozen")):
+                return "attrs_frozen"
+            if name in _ATTRS_MUTABLE:
+                return "attrs"
+        if any(self.names.qualified(base, scope) in _NAMEDTUPLE_BASES for base in node.bases):
+            return "typing_namedtuple"
+        if self._is_pydantic(node, scope, 0):
+            return "pydantic_model"
+        return None
+
+    def _is_pydantic(self, node: ast.ClassDef, scope: ScopeNode | None, depth: int) -> bool:
+        if node not in self._pydantic:
+            self._pydantic[node] = False  # a cycle is not a model
+            result = False
+            for base in node.bases:
+                if self.names.qualified(base, scope) in _PYDANTIC_BASES:
+                    result = True
+                elif isinstance(base, ast.Name) and depth < 8:
+                    found = self.names.binding(base.id, scope)
+                    if found and len(found[1]) == 1 and isinstance(found[1][0].node, ast.ClassDef):
+                        result = self._is_pydantic(found[1][0].node, found[0].node, depth + 1)
+                if result:
+                    break
+            self._pydantic[node] = result
+        return self._pydantic[node]
+
+    def field_count(self, node: ast.ClassDef, scope: ScopeNode | None) -> int:
+        count = 0
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                if "ClassVar" not in ast.dump(stmt.annotation):
+                    count += 1
+            elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                if self.names.qualified(stmt.value.func, node) in _FIELD_CALLS:
+                    count += 1
+        return count
+
+
+def _factory_fields(call: ast.Call, index: int) -> int:
+    if len(call.args) <= index:
+        return len(call.keywords) or _UNKNOWN_FIELDS
+    fields = call.args[index]
+    if isinstance(fields, ast.Constant) and isinstance(fields.value, str):
+        return len(fields.value.replace(",", " ").split())
+    if isinstance(fields, (ast.List, ast.Tuple)):
+        return len(fields.elts)
+    return _UNKNOWN_FIELDS
+
+
+def _generated(ctx: FileContext) -> list[tuple[ast.AST, Where, str, float]]:
+    """Every generated class of the module: node, context, kind and estimated ms."""
+    classifier = _Classifier(ctx.names)
+    found: list[tuple[ast.AST, Where, str, float]] = []
+
+    def add(node: ast.AST, where: Where, kind: str, fields: int) -> None:
+        base_ms, per_field_ms = CODEGEN_COSTS[kind]
+        found.append((node, where, kind, base_ms + per_field_ms * fields))
+
+    for node, where in ctx.importtime.nodes(ast.ClassDef):
+        kind = classifier.class_kind(node, where.scope)
+        if kind is not None:
+            add(node, where, kind, classifier.field_count(node, where.scope))
+    for call, where, name in ctx.import_time_calls():
+        factory = _FACTORIES.get(name or "")
+        if factory is not None:
+            add(call, where, factory[0], _factory_fields(call, factory[1]))
+    found.sort(key=lambda item: _position(item[1].anchor(item[0])))
+    return found
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+@rule("IMC501", "generated-class-heavy-module")
+def generated_class_heavy_module(ctx: FileContext) -> Iterator[Finding]:
+    """A module whose generated classes add up to a noticeable import cost."""
+    threshold = ctx.settings.codegen_ms
+    classes = _generated(ctx)
+    total = sum(ms for _, _, _, ms in classes)
+    if not classes or total < threshold:
+        return
+    running = 0.0
+    for node, where, _, ms in classes:
+        running += ms
+        if running >= threshold:
+            counts = Counter(kind for _, _, kind, _ in classes)
+            parts = ", ".join(
+                f"{n} {_LABELS[kind][n != 1]}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])
+            )
+            message = (
+                f"generated classes cost ~{total:.1f} ms at import ({parts}); use plain classes where the"
+                " generated methods are not needed, or split the module"
+            )
+            yield Finding.at(node, "IMC501", message, where)
+            return

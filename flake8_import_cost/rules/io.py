@@ -1,0 +1,172 @@
+"""File, network and process I/O at import (IMC402)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
+
+from flake8_import_cost.importtime import Where
+from flake8_import_cost.knowledge.io import (
+    CONFIG_PARSERS,
+    HTTP_METHODS,
+    HTTP_SESSIONS,
+    IO_CALLS,
+    PATH_CONSTRUCTORS,
+    PATH_IO_METHODS,
+    PATH_NAMES,
+    PATH_ONLY_METHODS,
+    PATH_TO_PATH,
+)
+from flake8_import_cost.rules.base import FileContext, Finding, rule
+from flake8_import_cost.values import Flow
+
+_WILDCARDS = frozenset("*?[")
+_EXACT = {name: effect for name, effect in IO_CALLS.items() if not _WILDCARDS & set(name)}
+_PATTERNS = [(pattern, effect) for pattern, effect in IO_CALLS.items() if _WILDCARDS & set(pattern)]
+_MAX_DEPTH = 10
+
+#: Effect -> (what the call does, what to do instead).
+_MESSAGES = {
+    "read": ("reads a file", "read it on first use (functools.cache)"),
+    "write": ("writes a file", "write it from the code that needs it, not at import"),
+    "list": ("lists a directory", "list it on first use (functools.cache)"),
+    "network": ("makes a network request", "make it on first use (functools.cache)"),
+    "process": ("starts a process", "run it on first use (functools.cache)"),
+    "sleep": ("sleeps", "remove it, or wait where the wait is needed"),
+    "input": ("waits for input", "ask for it where it is needed, not at import"),
+    "template": ("reads and compiles a template", "load it where it is rendered"),
+}
+
+
+def _lookup(name: str | None) -> str | None:
+    if name is None:
+        return None
+    effect = _EXACT.get(name)
+    if effect is not None:
+        return effect
+    for pattern, effect in _PATTERNS:
+        if fnmatchcase(name, pattern):
+            return effect
+    return None
+
+
+def _open_mode(call: ast.Call, position: int = 1) -> str:
+    """``read`` or ``write``, from the mode an ``open()`` call passes."""
+    mode: ast.expr | None = call.args[position] if len(call.args) > position else None
+    for keyword in call.keywords:
+        if keyword.arg == "mode":
+            mode = keyword.value
+    if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax+"):
+        return "write"
+    return "read"
+
+
+class _IO:
+    """What the import-time calls of one module do to files, the network and processes."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.names = ctx.names
+        self.values = ctx.values
+
+    def effect(self, call: ast.Call, where: Where, name: str | None) -> str | None:
+        """What ``call`` does, or ``None`` when it does no I/O that this rule reports."""
+        effect = _lookup(name)
+        func = call.func
+        if effect == "open":
+            return _open_mode(call)
+        if effect == "load":
+            return None if self._reads_opened_file(call, where) else "read"
+        if effect is not None:
+            return effect
+        if not isinstance(func, ast.Attribute):
+            return None
+        method = func.attr
+        receiver = Flow(func.value, where.scope, where.via)
+        if method in PATH_IO_METHODS and not self._is_module(func.value, where):
+            return PATH_IO_METHODS[method]
+        if method in PATH_ONLY_METHODS and self.is_path(receiver):
+            return _open_mode(call, 0) if method == "open" else PATH_ONLY_METHODS[method]
+        if method in ("read", "read_file") and self._built_by(receiver, CONFIG_PARSERS):
+            return "read"
+        if method in HTTP_METHODS and self._built_by(receiver, HTTP_SESSIONS):
+            return "network"
+        return None
+
+    def is_path(self, flow: Flow, depth: int = _MAX_DEPTH) -> bool:
+        """Whether ``flow.expr`` is a ``pathlib.Path`` (or a resource traversable)."""
+        if depth <= 0:
+            return False
+        flow = self.values.follow(flow)
+        expr = flow.expr
+        if isinstance(expr, ast.Call):
+            if self.names.qualified(expr.func, flow.scope) in PATH_CONSTRUCTORS:
+                return True
+            func = expr.func
+            return (
+                isinstance(func, ast.Attribute)
+                and func.attr in PATH_TO_PATH
+                and self.is_path(flow.to(func.value), depth - 1)
+            )
+        if isinstance(expr, ast.Attribute):
+            if self.names.qualified(expr, flow.scope) in PATH_NAMES:
+                return True
+            return expr.attr in PATH_TO_PATH and self.is_path(flow.to(expr.value), depth - 1)
+        if isinstance(expr, ast.Subscript):
+            parents = expr.value
+            return (
+                isinstance(parents, ast.Attribute)
+                and parents.attr == "parents"
+                and self.is_path(flow.to(parents.value), depth - 1)
+            )
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+            return self.is_path(flow.to(expr.left), depth - 1)
+        return False
+
+    def _is_module(self, expr: ast.expr, where: Where) -> bool:
+        """Whether ``expr`` names a module bound by ``import`` (``resources.read_text()``
+        is a module function, known by its qualified name when it does I/O)."""
+        if not isinstance(expr, ast.Name):
+            return False
+        found = self.names.binding(expr.id, where.scope)
+        return found is not None and all(isinstance(binding.node, ast.Import) for binding in found[1])
+
+    def _built_by(self, flow: Flow, constructors: frozenset[str]) -> bool:
+        value = self.values.follow(flow)
+        expr = value.expr
+        return isinstance(expr, ast.Call) and self.names.qualified(expr.func, value.scope) in constructors
+
+    def _reads_opened_file(self, call: ast.Call, where: Where) -> bool:
+        """Whether a loader's file argument comes from an I/O call reported on its own."""
+        if not call.args:
+            return False
+        value = self.values.follow(Flow(call.args[0], where.scope, where.via))
+        expr = value.expr
+        if not isinstance(expr, ast.Call):
+            return False
+        inner = Where("function", value.scope, value.via) if value.via else where
+        return self.effect(expr, inner, self.names.qualified(expr.func, value.scope)) is not None
+
+
+def _shown(call: ast.Call, name: str | None) -> str:
+    if name is not None:
+        return f"{name}()"
+    func = call.func
+    text = ast.unparse(func)
+    if len(text) > 50 and isinstance(func, ast.Attribute):
+        text = f"Path.{func.attr}" if func.attr in PATH_IO_METHODS or func.attr in PATH_ONLY_METHODS else func.attr
+    return f"{text}()"
+
+
+@rule("IMC402", "import-time-io")
+def import_time_io(ctx: FileContext) -> Iterator[Finding]:
+    """File, network or process I/O while the module is imported."""
+    io = _IO(ctx)
+    for call, where, name in ctx.import_time_calls():
+        effect = io.effect(call, where, name)
+        if effect is None:
+            continue
+        does, advice = _MESSAGES[effect]
+        message = f"{_shown(call, name)} {does} at import time; {advice}"
+        yield Finding.at(call, "IMC402", message, where)

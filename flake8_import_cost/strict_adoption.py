@@ -1,0 +1,127 @@
+"""``flake8-import-cost strict``: adopt strict modules one module at a time.
+
+Runs the strict rules (IMC901, IMC902) on every module under the given
+paths as if it were strict, then lists the modules already strict and how
+many findings each has, or, with ``--suggest``, the modules that would pass
+today; ``--apply`` adds the marker line to those.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import tokenize
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from flake8_import_cost.rules.base import FileContext
+from flake8.defaults import NOQA_INLINE_REGEXP
+
+from flake8_import_cost.rules.strict import (
+    MARKER,
+    is_strict,
+    strict_module_global_mutation,
+    strict_module_side_effect,
+)
+from flake8_import_cost.settings import Settings
+
+_SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
+
+
+class ModuleStatus(NamedTuple):
+    """What the strict rules say of one module."""
+
+    path: Path
+    #: Held to the strict rules already: a marker line or an import-cost-strict-modules glob.
+    strict: bool
+    findings: int
+    has_code: bool
+
+
+def python_files(paths: Iterable[str]) -> Iterator[Path]:
+    """The ``.py`` files under ``paths``, skipping hidden, cache and virtualenv directories."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            yield path
+            continue
+        for directory, subdirectories, files in os.walk(path):
+            subdirectories[:] = sorted(d for d in subdirectories if _searched(Path(directory, d)))
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    yield Path(directory, name)
+
+
+def _searched(directory: Path) -> bool:
+    name = directory.name
+    return not name.startswith(".") and name not in _SKIPPED_DIRECTORIES and not (directory / "pyvenv.cfg").exists()
+
+
+def check(path: Path, settings: Settings) -> ModuleStatus | None:
+    """Run the strict rules on ``path`` as if it were strict, honouring ``# noqa``
+    as flake8 does; ``None`` if the file cannot be read."""
+    try:
+        with tokenize.open(path) as file:
+            source = file.read()
+        tree = ast.parse(source, str(path))
+    except (OSError, SyntaxError, ValueError) as error:
+        print(f"flake8-import-cost: skipped {path}: {type(error).__name__}: {error}", file=sys.stderr)
+        return None
+    lines = source.splitlines(True)
+    strict = is_strict(FileContext(tree, str(path), lines, settings))
+    ctx = FileContext(tree, str(path), lines, settings.replace(strict_modules=("*",)))
+    findings = [*strict_module_side_effect(ctx), *strict_module_global_mutation(ctx)]
+    kept = [f for f in findings if not _suppressed(lines[f.line - 1] if f.line <= len(lines) else "", f.code)]
+    return ModuleStatus(path, strict, len(kept), bool(tree.body))
+
+
+def _suppressed(line: str, code: str) -> bool:
+    """Whether a ``# noqa`` comment on ``line`` silences ``code``, as flake8 reads it."""
+    match = NOQA_INLINE_REGEXP.search(line)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return not codes or any(code.startswith(c) for c in codes.replace(",", " ").split())
+
+
+def add_marker(path: Path) -> None:
+    """Insert the strict marker line at the top, after a shebang or encoding line."""
+    data = path.read_bytes()
+    lines = data.splitlines(keepends=True)
+    newline = b"\r\n" if lines and lines[0].endswith(b"\r\n") else b"\n"
+    index = 0
+    while index < len(lines) and index < 2 and (
+        lines[index].startswith(b"#!") or b"coding" in lines[index] and lines[index].lstrip().startswith(b"#")
+    ):
+        index += 1
+    if index and not lines[index - 1].endswith((b"\n", b"\r")):
+        lines[index - 1] += newline
+    lines.insert(index, MARKER.encode() + newline)
+    path.write_bytes(b"".join(lines))
+
+
+def run(paths: list[str], settings: Settings, *, suggest: bool, apply: bool) -> int:
+    """The command; returns the exit status."""
+    statuses = [status for path in python_files(paths or ["."]) if (status := check(path, settings)) is not None]
+    if not suggest:
+        strict = [s for s in statuses if s.strict]
+        for status in strict:
+            print(f"{status.path}: {_plural(status.findings, 'finding')}")
+        clean = sum(1 for s in strict if not s.findings)
+        print(f"{_plural(len(strict), 'strict module')}, {clean} clean, out of {_plural(len(statuses), 'module')}",
+              file=sys.stderr)
+        return 1 if clean < len(strict) else 0
+    ready = [s for s in statuses if not s.strict and not s.findings and s.has_code]
+    for status in ready:
+        print(status.path)
+        if apply:
+            add_marker(status.path)
+    verb = "marked" if apply else "can be marked"
+    print(f"{len(ready)} of {_plural(len(statuses), 'module')} {verb} strict", file=sys.stderr)
+    return 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"

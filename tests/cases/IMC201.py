@@ -1,0 +1,188 @@
+# Cases for IMC201 import-time-orm-query: Django ORM that runs SQL at import time.
+# tests/test_django_oracle.py checks the same model against Django's own query log.
+# flake8-options: --import-cost-threshold-ms=1000000 --import-cost-orm-managers=published
+import functools
+import itertools
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from shop.models import Category, Product, Tag
+
+# -- terminal methods run SQL when called ------------------------------------------
+
+TOTAL = Product.objects.count()  # IMC201:9 "Product.objects.count() runs a query at import time, on every start-up; wrap it in a function (functools.cache)"
+FIRST = Product.objects.filter(live=True).order_by("pk").first()  # IMC201 "Product.objects.filter().order_by().first()"
+FOOD = Category.objects.get(slug="food")  # IMC201
+EXISTS = Tag.objects.exclude(name="").exists()  # IMC201
+STATS = Product.objects.aggregate(n=1)  # IMC201
+BULK = Category.objects.in_bulk()  # IMC201
+LATEST = Product.objects.latest("pk")  # IMC201
+TYPE = ContentType.objects.get_for_model(Product)  # IMC201
+USERS = get_user_model().objects.count()  # IMC201 "get_user_model().objects.count()"
+DEFAULT = Product._default_manager.first()  # IMC201
+BASE = Product._base_manager.last()  # IMC201
+CUSTOM = Product.published.count()  # IMC201 "Product.published.count()"
+PAGE = get_object_or_404(Category, slug="food")  # IMC201 "get_object_or_404() runs a query"
+CHAINED = (
+    Product.objects.filter(live=True)
+    .exclude(name="")
+    .count()  # IMC201:6
+)
+
+# -- writes -------------------------------------------------------------------------
+
+Tag.objects.create(name="imported")  # IMC201 "writes to the database at import time" "data migration"
+Tag.objects.get_or_create(name="x")  # IMC201 "writes"
+Tag.objects.filter(name="x").update(name="y")  # IMC201 "writes"
+Tag.objects.filter(name="y").delete()  # IMC201 "writes"
+
+# -- evaluated by Python ------------------------------------------------------------
+
+LIVE = Product.objects.filter(live=True)
+NAMES = dict(Category.objects.values_list("pk", "name"))  # IMC201:9 "Category.objects.values_list() is evaluated at import time by dict(): it runs a query on every start-up; wrap it in a function (functools.cache)"
+ALL = list(Product.objects.all())  # IMC201 "by list()"
+SIZE = len(Tag.objects.all())  # IMC201 "by len()"
+SLUGS = [p.slug for p in LIVE]  # IMC201 "LIVE (Product.objects.filter()) is evaluated at import time by a comprehension"
+for category in Category.objects.all():  # IMC201 "by a for loop"
+    pass
+TOP = Category.objects.order_by("pk")[0]  # IMC201 "by indexing"
+ONE, TWO = Tag.objects.order_by("pk")[:2]  # IMC201 "by unpacking"
+IS_IN = FOOD in Category.objects.all()  # IMC201 "by an `in` test"
+if Tag.objects.filter(name="x"):  # IMC201 "by a truth test"
+    pass
+SHOWN = repr(Tag.objects.all())  # IMC201 "by repr()"
+FIRST_TWO = list(itertools.islice(Category.objects.all(), 2))  # IMC201 "by itertools.islice()"
+GENERATOR = (t.name for t in Tag.objects.all())  # IMC201 "by a comprehension"
+JOINED = ", ".join(Category.objects.values_list("name", flat=True))  # IMC201 "by .join()"
+STEPPED = Product.objects.order_by("pk")[::2]  # IMC201 "by slicing with a step"
+RAW = list(Product.objects.raw("SELECT * FROM shop_product"))  # IMC201
+CHUNKED = list(Product.objects.iterator())  # IMC201
+
+# Django caches a QuerySet's results: evaluating the same object again runs no SQL.
+CACHED = Tag.objects.order_by("name")
+CACHED_LIST = list(CACHED)  # IMC201
+CACHED_AGAIN = [t.name for t in CACHED]
+CACHED_SIZE = len(CACHED)
+CACHED_NEW = CACHED.filter(name="x").count()  # IMC201
+
+# -- lazy: no SQL -----------------------------------------------------------------------
+
+QS = Product.objects.filter(live=True).select_related("category")
+SLICED = QS[:10]
+COMBINED = QS | Product.objects.filter(pk=1)
+PREFETCH = Prefetch("tags", queryset=Tag.objects.order_by("name"))
+EMPTY = list(Product.objects.none())
+EMPTY_COUNT = Product.objects.none().count()
+COROUTINE = Product.objects.acount()
+COROUTINE_GET = Category.objects.aget(slug="food")
+ITERATOR = Product.objects.iterator()
+MANAGER = Product.objects
+NOT_A_MANAGER = Product.live_objects.count()
+CUBE = bpy.data.objects.get("Cube")
+SCENE_SIZE = len(scene.objects)
+SQL = str(QS.query)
+SECOND_ITERABLE = (p for _ in range(3) for p in QS)
+LAST_OPERAND = "default" and QS
+DICT_COUNT = {"a": 1}.get("a")
+
+
+class ProductForm(forms.ModelForm):
+    category = forms.ModelChoiceField(queryset=Category.objects.all())
+    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.all())
+    kind = forms.ChoiceField(choices=Category.objects.values_list("pk", "name"))  # IMC201 "by choices=" "pass a callable as choices="
+    sort = forms.ChoiceField(choices=[("name", "Name")])
+    first = forms.CharField(initial=Category.objects.first)
+    named = forms.ChoiceField(choices=[(c.pk, c.name) for c in Category.objects.all()])  # IMC201
+
+    class Meta:
+        model = Product
+        fields = "__all__"
+        limit = Category.objects.count()  # IMC201
+
+
+class Keeper:
+    def __init__(self, choices=None):
+        self.choices = choices
+
+
+class Serializer:
+    category = Keeper(choices=Category.objects.all())
+
+
+# -- functions: silent unless called at import, then reported at the call ---------------
+
+
+def live_count():
+    return Product.objects.filter(live=True).count()
+
+
+def never_called():
+    return list(Product.objects.all())
+
+
+def names_of(queryset):
+    return [item.name for item in queryset]
+
+
+def live_products():
+    return Product.objects.filter(live=True)
+
+
+@functools.cache
+def cached_total():
+    return Product.objects.count()
+
+
+async def async_total():
+    return await Product.objects.acount()
+
+
+LIVE_COUNT = live_count()  # IMC201 "Product.objects.filter().count() runs a query" "(in live_count(), called at import time)"
+TAG_NAMES = names_of(Tag.objects.all())  # IMC201 "queryset (Tag.objects.all())" "(in names_of(), called at import time)"
+NO_NAMES = names_of([])
+LIVE_LIST = list(live_products())  # IMC201 "live_products() is evaluated at import time by list()"
+LAZY_PRODUCTS = live_products()
+TOTAL_LATER = cached_total
+CORO = async_total()
+LAMBDA = lambda: Product.objects.count()  # noqa: E731
+CALLED_LAMBDA = (lambda: Tag.objects.count())()  # IMC201
+
+
+def paginate(items, per_page=Tag.objects.count()):  # IMC201
+    return items
+
+
+def register(value):
+    return lambda function: function
+
+
+@register(Category.objects.count())  # IMC201
+def decorated():
+    return Category.objects.count()
+
+
+class Loader:
+    def __init__(self):
+        self.rows = list(Tag.objects.all())
+
+
+LOADER = Loader()  # IMC201 "(in Loader.__init__(), called at import time)"
+
+if TYPE_CHECKING:
+    TYPED = Product.objects.count()
+
+if __name__ == "__main__":
+    print(Product.objects.count())
+
+# -- related managers of a model instance that a query returned -------------------------
+
+RELATED_COUNT = FOOD.product_set.count()  # IMC201 "FOOD.product_set.count()"
+RELATED_TAGS = list(FIRST.tags.all())  # IMC201
+RELATED_LAZY = FIRST.tags.filter(name="x")
+FIELD_VALUES = list(FIRST.data.values())
+NAME_COUNT = FIRST.name.count("a")

@@ -1,0 +1,89 @@
+# Cases for IMC301 import-time-client: network and service clients built at import time.
+# flake8-options: --import-cost-threshold-ms=1000000 --import-cost-heavy-callables=acme.sdk.*Client,payments.connect
+import ftplib
+import functools
+import smtplib
+
+import anthropic
+import boto3
+import boto3 as b
+import celery
+import docker
+import grpc
+import httpx
+import kubernetes
+import logging
+import openai
+import pymongo
+import redis
+import requests
+import sentry_sdk
+from acme.sdk import BillingClient, Helper
+from azure.storage.blob import BlobServiceClient
+from boto3 import client
+from elasticsearch import Elasticsearch
+from google.cloud import storage
+from kafka import KafkaProducer
+from payments import connect
+
+S3 = boto3.client("s3")  # IMC301:6 "boto3.client() builds a client at import time (loads service models and reads AWS config files); create it on first use (functools.cache)"
+ALIASED = b.resource("dynamodb")  # IMC301 "boto3.resource()"
+FROM_IMPORT = client("sqs")  # IMC301 "boto3.client()"
+SESSION = boto3.Session(profile_name="x")  # IMC301
+BUCKETS = storage.Client()  # IMC301 "google.cloud.storage.Client()" "credentials"
+BLOBS = BlobServiceClient.from_connection_string("x")  # IMC301 "from_connection_string()"
+MONGO = pymongo.MongoClient("mongodb://localhost")  # IMC301 "starts background threads"
+SEARCH = Elasticsearch("http://localhost:9200")  # IMC301
+MAIL = smtplib.SMTP("smtp.example.com")  # IMC301 "connects to the server"
+FTP = ftplib.FTP("ftp.example.com")  # IMC301
+CHANNEL = grpc.insecure_channel("localhost:50051")  # IMC301 "grpc.insecure_channel()"
+PRODUCER = KafkaProducer(bootstrap_servers="localhost")  # IMC301
+DOCKER = docker.from_env()  # IMC301
+kubernetes.config.load_kube_config()  # IMC301 "kubernetes.config.load_kube_config()"
+OPENAI = openai.OpenAI()  # IMC301
+CLAUDE = anthropic.Anthropic()  # IMC301
+BILLING = BillingClient()  # IMC301 "acme.sdk.BillingClient()" "listed in import-cost-heavy-callables"
+PAYMENTS = connect("token")  # IMC301 "payments.connect()"
+
+
+class Storage:
+    BUCKET = boto3.resource("s3").Bucket("media")  # IMC301
+
+
+# -- cheap or lazy constructors ------------------------------------------------------------------
+
+HTTP = requests.Session()
+ASYNC_HTTP = httpx.Client()
+CACHE = redis.Redis(host="localhost")
+APP = celery.Celery("app")
+LOGGER = logging.getLogger(__name__)
+sentry_sdk.init(dsn="")
+UNCONNECTED_SMTP = smtplib.SMTP()
+UNCONNECTED_FTP = ftplib.FTP()
+HELPER = Helper()
+CLIENT_FACTORY = boto3.client
+
+# -- clients built on first use ------------------------------------------------------------------
+
+
+@functools.cache
+def s3():
+    return boto3.client("s3")
+
+
+def mongo():
+    return pymongo.MongoClient()
+
+
+def upload(data):
+    s3().put_object(Body=data)
+
+
+LAZY_CLIENT = lambda: boto3.client("s3")  # noqa: E731
+
+
+def make_clients():
+    return {"s3": boto3.client("s3")}
+
+
+CLIENTS = make_clients()  # IMC301 "(in make_clients(), called at import time)"

@@ -1,0 +1,122 @@
+# Cases for IMC402 import-time-io: file, network and process I/O at import time.
+# flake8-options: --import-cost-threshold-ms=1000000
+import functools
+import glob
+import io
+import json
+import logging
+import logging.config
+import os
+import pickle
+import socket
+import subprocess
+import time
+import tomllib
+import urllib.request
+from configparser import ConfigParser
+from importlib import resources
+from pathlib import Path
+
+import httpx
+import requests
+import yaml
+from django.conf import settings
+
+# -- files -------------------------------------------------------------------------------
+
+BASE_DIR = Path(__file__).resolve().parent
+CONFIG_DIR = Path(__file__).parent / "config"
+with open(BASE_DIR / "settings.json") as handle:  # IMC402:6 "open() reads a file at import time; read it on first use (functools.cache)"
+    SETTINGS = json.load(handle)
+README = open("README.md").read()  # IMC402 "open() reads a file"
+LOG = open("app.log", "a")  # IMC402 "open() writes a file at import time"
+ENCODED = io.open("data.txt", encoding="utf-8")  # IMC402 "io.open()"
+PARSED = json.load(open("data.json"))  # IMC402:20 "open() reads a file"
+LOADED = yaml.safe_load(open("config.yaml"))  # IMC402
+TOML = (CONFIG_DIR / "app.toml").read_text()  # IMC402 "(CONFIG_DIR / 'app.toml').read_text() reads a file"
+with (CONFIG_DIR / "app.toml").open("rb") as toml_file:  # IMC402 "reads a file"
+    CONFIG = tomllib.load(toml_file)
+PICKLED = pickle.load(STREAM)  # IMC402 "pickle.load() reads a file"
+SECRET = (settings.BASE_DIR / "secret.txt").read_text().strip()  # IMC402
+DATA = resources.files("shop").joinpath("data.csv").read_bytes()  # IMC402
+TEMPLATE = resources.read_text("shop", "template.txt")  # IMC402 "importlib.resources.read_text()"
+Path("marker").write_text("x")  # IMC402 "writes a file"
+PARSER = ConfigParser()
+PARSER.read(BASE_DIR / "setup.cfg")  # IMC402 "PARSER.read() reads a file"
+
+# -- directories --------------------------------------------------------------------------
+
+PLUGINS = os.listdir(BASE_DIR / "plugins")  # IMC402 "os.listdir() lists a directory"
+MODULES = glob.glob("*.py")  # IMC402
+WALKED = list(os.walk(BASE_DIR))  # IMC402
+FIXTURES = sorted(BASE_DIR.glob("fixtures/*.json"))  # IMC402 "BASE_DIR.glob() lists a directory"
+CHILDREN = list(CONFIG_DIR.iterdir())  # IMC402
+
+# -- network ----------------------------------------------------------------------------------
+
+FEED = requests.get("https://example.com/feed.json").json()  # IMC402 "requests.get() makes a network request at import time; make it on first use (functools.cache)"
+POSTED = httpx.post("https://example.com", json={})  # IMC402
+HTTP = requests.Session()
+HTTP.get("https://example.com")  # IMC402 "HTTP.get() makes a network request"
+PAGE = urllib.request.urlopen("https://example.com")  # IMC402
+SOCKET = socket.create_connection(("example.com", 80))  # IMC402
+HOST = socket.gethostbyname("example.com")  # IMC402
+
+# -- processes, sleeping, input ---------------------------------------------------------------
+
+REVISION = subprocess.check_output(["git", "rev-parse", "HEAD"]).decode()  # IMC402 "subprocess.check_output() starts a process at import time"
+subprocess.run(["true"])  # IMC402
+os.system("true")  # IMC402 "os.system()"
+time.sleep(0.5)  # IMC402 "time.sleep() sleeps at import time"
+NAME = input("Name? ")  # IMC402 "input() waits for input at import time"
+
+# -- silent: no I/O -----------------------------------------------------------------------------
+
+STATIC = BASE_DIR / "static"
+JOINED = os.path.join(BASE_DIR, "media")
+DEBUG = os.environ.get("DEBUG") == "1"
+SECRET_KEY = os.getenv("SECRET_KEY", "dev")
+logging.basicConfig(level=logging.INFO)
+logging.config.dictConfig({"version": 1})
+LOGGER = logging.getLogger(__name__)
+NOT_READ = CONFIG_DIR / "app.toml"
+EXISTS = NOT_READ.exists()
+PARSED_TEXT = yaml.safe_load("a: 1")
+LOADED_TEXT = json.loads('{"a": 1}')
+SUFFIX = NOT_READ.with_suffix(".bak").name
+ITERATOR_FACTORY = glob.iglob
+OPENER = open
+WEBBROWSER = resources.files("shop")
+WORDS = "a b".split()
+
+
+class Row:
+    def open(self):
+        return self
+
+
+ROW = Row().open()
+UNKNOWN_GLOB = ROW.glob("*")
+
+# -- functions: silent unless called at import ------------------------------------------------
+
+
+@functools.cache
+def load_settings():
+    with open(BASE_DIR / "settings.json") as settings_file:
+        return json.load(settings_file)
+
+
+def read_secret(path):
+    return path.read_text()
+
+
+def version():
+    return subprocess.check_output(["git", "describe"]).decode()
+
+
+SECRET_NOW = read_secret(BASE_DIR / "secret.txt")  # IMC402 "(in read_secret(), called at import time)"
+VERSION = version()  # IMC402 "starts a process" "(in version(), called at import time)"
+
+if __name__ == "__main__":
+    print(open("README.md").read())

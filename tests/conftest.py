@@ -1,0 +1,100 @@
+"""Shared helpers: run the real flake8 on real files in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+#: One line of flake8's default output: ``path:line:col: CODE message``.
+OUTPUT_LINE = r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$"
+
+
+class Reported(NamedTuple):
+    """One finding as flake8 printed it."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+
+class Flake8Result(NamedTuple):
+    """What one flake8 run printed, and how it ended."""
+
+    returncode: int
+    lines: list[str]
+    stderr: str
+
+    @property
+    def findings(self) -> list[Reported]:
+        """The output lines parsed into findings (lines that do not parse are left out)."""
+        found = []
+        for line in self.lines:
+            match = re.match(OUTPUT_LINE, line)
+            if match:
+                found.append(
+                    Reported(
+                        match["path"], int(match["line"]), int(match["col"]), match["code"], match["message"]
+                    )
+                )
+        return found
+
+    @property
+    def stderr_lines(self) -> list[str]:
+        """Non-empty lines of stderr."""
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write ``files`` (relative path -> text or bytes) under ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def flake8_env() -> dict[str, str]:
+    """The environment for a flake8 subprocess: no user-level config or hash seeds leaking in."""
+    env = dict(os.environ)
+    env.pop("FLAKE8_CONFIG", None)
+    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def run_flake8(
+    tmp_path: Path,
+    files: Mapping[str, str | bytes],
+    *args: str,
+    isolated: bool = True,
+    paths: tuple[str, ...] | None = None,
+) -> Flake8Result:
+    """Write ``files`` into ``tmp_path`` and run ``python -m flake8`` there.
+
+    With ``isolated`` (the default) flake8 gets ``--isolated`` and reads no
+    configuration file; pass ``isolated=False`` to test configuration files.
+    ``paths`` are the arguments to check (default: every file written that ends
+    in ``.py``, or ``.`` when there is none).
+    """
+    write_files(tmp_path, files)
+    if paths is None:
+        paths = tuple(sorted(name for name in files if name.endswith(".py"))) or (".",)
+    command = [sys.executable, "-m", "flake8", *(["--isolated"] if isolated else []), *args, *paths]
+    completed = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, env=flake8_env(), timeout=120, check=False
+    )
+    return Flake8Result(completed.returncode, completed.stdout.splitlines(), completed.stderr)
+
+
+def imc_only(result: Flake8Result) -> list[Reported]:
+    """The findings of this plugin in ``result``."""
+    return [finding for finding in result.findings if finding.code.startswith("IMC")]

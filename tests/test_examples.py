@@ -1,0 +1,144 @@
+"""The example Django project in ``examples/`` shows every rule, and is valid Django.
+
+The expected findings are written in the example files themselves, as trailing
+comments (``# expect: IMC101``), or as ``# expect-in-file: IMC501`` for a
+finding whose line depends on the built-in estimates; flake8 must report
+exactly those. ``examples/README.md`` shows the same output.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from flake8_import_cost.rules import RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+EXPECT_LINE = r"#\s*expect:\s*(IMC\d{3}(?:\s*,\s*IMC\d{3})*)\s*$"
+EXPECT_FILE = r"#\s*expect-in-file:\s*(IMC\d{3})\b"
+FINDING = r"(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>IMC\d{3}) (?P<message>.*)"
+FIGURE = r"~\d+(?:\.\d+)? ms"
+
+Located = tuple[str, int, str]  # path relative to the repository root, line, code
+
+
+def expectations() -> tuple[Counter[Located], Counter[tuple[str, str]]]:
+    """The findings the example files announce: per line, and anywhere in a file."""
+    per_line: Counter[Located] = Counter()
+    per_file: Counter[tuple[str, str]] = Counter()
+    for path in sorted(EXAMPLES.rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if match := re.search(EXPECT_LINE, text):
+                for code in re.split(r"\s*,\s*", match.group(1)):
+                    per_line[relative, number, code] += 1
+            if match := re.match(EXPECT_FILE, text):
+                per_file[relative, match.group(1)] += 1
+    return per_line, per_file
+
+
+@pytest.fixture(scope="module")
+def flake8_output() -> str:
+    """What ``flake8 --select IMC --extend-select IMC403 examples/`` prints."""
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "IMC", "--extend-select", "IMC403", "examples/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def test_flake8_reports_exactly_the_expected_findings(flake8_output: str) -> None:
+    per_line, per_file = expectations()
+    unexpected: list[str] = []
+    for line in flake8_output.splitlines():
+        match = re.fullmatch(FINDING, line)
+        assert match is not None, f"not an IMC finding: {line!r}"
+        key = (match["path"], int(match["line"]), match["code"])
+        if per_line[key] > 0:
+            per_line[key] -= 1
+        elif per_file[match["path"], match["code"]] > 0:
+            per_file[match["path"], match["code"]] -= 1
+        else:
+            unexpected.append(line)
+    missing = [f"{path}:{line}: {code}" for (path, line, code), n in per_line.items() for _ in range(n)]
+    missing += [f"{path}: {code}" for (path, code), n in per_file.items() for _ in range(n)]
+    assert unexpected == [], "reported but not expected"
+    assert missing == [], "expected but not reported"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_examples_show_every_rule(code: str) -> None:
+    per_line, per_file = expectations()
+    shown = {code for _, _, code in per_line} | {code for _, code in per_file}
+    assert code in shown, f"no file in examples/ shows {code}"
+
+
+def _normalise(line: str) -> str:
+    """An output line with its figures (and IMC501's position, which follows them) masked."""
+    line = re.sub(FIGURE, "~N ms", line)
+    if " IMC501 " in line:
+        line = re.sub(r":\d+:\d+: IMC501 ", ":L:C: IMC501 ", line)
+    return line
+
+
+def test_readme_shows_what_flake8_reports(flake8_output: str) -> None:
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```text\n(.*?)^```$", readme, re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1, "examples/README.md needs one ```text block with the flake8 output"
+    shown = [_normalise(line) for line in blocks[0].splitlines() if " IMC" in line]
+    assert shown == [_normalise(line) for line in flake8_output.splitlines()]
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("distutils") is None,
+    reason="catalog/views.py imports distutils (the seed case of IMC102); Python 3.12+ has it only with setuptools",
+)
+def test_django_check_passes_without_loading_the_reports(tmp_path: Path) -> None:
+    project = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, project, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "manage.py", "check"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "System check identified no issues" in result.stdout
+    # -X importtime lists the modules loaded by import statements (not those
+    # loaded with importlib.import_module, such as Django's apps and admin modules).
+    timings = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    imported = {line.rpartition("|")[2].strip() for line in timings}
+    # What the README says: start-up loads the views and what they use...
+    assert {"catalog.views", "catalog.forms", "catalog.utils", "catalog.feeds", "catalog.pricing"} <= imported
+    # ...and never the reports module or the heavy libraries it imports.
+    assert not {"catalog.reports", "pandas", "openpyxl", "jinja2"} & imported
+
+
+def test_top_level_readme_shows_an_excerpt_of_the_real_output(flake8_output: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "flake8 --select IMC --extend-select IMC403 examples/" in readme
+    block = re.search(r"(?ms)^```text\n(.*?)^```$", readme)
+    assert block is not None, "README.md shows no output of the example run"
+    shown = [_normalise(line) for line in block.group(1).splitlines()]
+    real = [_normalise(line) for line in flake8_output.splitlines()]
+    assert shown, "README.md's example output is empty"
+    assert [line for line in shown if line not in real] == []
+    assert shown == sorted(shown, key=real.index), "keep the excerpt in flake8's order"

@@ -1,0 +1,44 @@
+"""The IMC301 table of heavy constructors is documented, entry by entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flake8_import_cost.knowledge.clients import HEAVY_CLIENTS
+from flake8_import_cost.rules.clients import heavy_reason
+
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "rules" / "IMC301.md"
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_CLIENTS))
+def test_every_entry_is_documented_with_its_reason(name: str) -> None:
+    assert f"| `{name}` | {HEAVY_CLIENTS[name]}" in PAGE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "heavy"),
+    [
+        ("boto3.client", True),
+        ("google.cloud.storage.Client", True),
+        ("google.cloud.bigquery.Client", True),
+        ("azure.storage.blob.BlobServiceClient", True),
+        ("azure.storage.blob.BlobServiceClient.from_connection_string", True),
+        ("grpc.insecure_channel", True),
+        ("requests.Session", False),
+        ("httpx.Client", False),
+        ("redis.Redis", False),
+        ("celery.Celery", False),
+        ("logging.getLogger", False),
+        ("sentry_sdk.init", False),
+        ("google.cloud.storage.Blob", False),
+    ],
+)
+def test_patterns_match_qualified_names(name: str, heavy: bool) -> None:
+    assert (heavy_reason(name, ()) is not None) is heavy
+
+
+def test_user_patterns_extend_the_table() -> None:
+    assert heavy_reason("acme.sdk.BillingClient", ("acme.*Client",)) == "listed in import-cost-heavy-callables"
+    assert heavy_reason("acme.sdk.Helper", ("acme.*Client",)) is None
