@@ -24,6 +24,10 @@ from flake8_import_cost.names import FunctionNode, Names, ScopeNode
 
 #: How many same-module calls deep the walker follows import-time calls.
 MAX_CALL_DEPTH = 4
+#: How many import-time call sites of one function the walker follows. Each
+#: site walks the body again (a finding inside is reported at every site), so
+#: a module calling one constructor hundreds of times stays cheap to check.
+MAX_SITES_PER_FUNCTION = 16
 
 #: Same-module code a call can run.
 Runnable = Union[FunctionNode, ast.Lambda]
@@ -95,6 +99,8 @@ class ImportTime:
         self._by_type: dict[type[ast.AST], list[tuple[ast.AST, Where]]] = {}
         self._parents: dict[ast.AST, ast.AST] = {}
         self._running: set[ast.AST] = set()
+        self._sites: dict[ast.AST, int] = {}
+        self._generators: dict[ast.AST, bool] = {}
         self._stack: list[tuple[ast.AST, ast.AST | None, Where]] = []
         self._walk(tree)
 
@@ -138,11 +144,8 @@ class ImportTime:
             self._stack.append((node, parent, where))
 
     def _push_children(self, node: ast.AST, where: Where) -> None:
-        fields = _CHILD_FIELDS.get(type(node))
-        if fields is None:
-            fields = _CHILD_FIELDS[type(node)] = tuple(f for f in reversed(node._fields) if f not in _LEAF_FIELDS)
         stack = self._stack
-        for field in fields:
+        for field in child_fields(type(node)):
             value = getattr(node, field, None)
             if isinstance(value, list):
                 for item in reversed(value):
@@ -254,11 +257,15 @@ class ImportTime:
             return  # calling an async function only creates a coroutine
         if any(step.function is function for step in where.via):
             return
+        sites = self._sites.get(function, 0)
+        if sites >= MAX_SITES_PER_FUNCTION:
+            return
+        self._sites[function] = sites + 1
         if isinstance(function, ast.Lambda):
             inner = Where("function", where.scope, (*where.via, CallSite(site, function, name)))
             self._push(function.body, function, inner)
             return
-        if _is_generator_function(function) and not (isinstance(site, ast.Call) and self._is_consumed(site)):
+        if self._is_generator_function(function) and not (isinstance(site, ast.Call) and self._is_consumed(site)):
             return  # its body runs only when the generator is consumed
         inner = Where("function", function, (*where.via, CallSite(site, function, name)))
         self._push_all(function.body, function, inner)
@@ -307,6 +314,13 @@ class ImportTime:
             return found[1][0].node
         return None
 
+    def _is_generator_function(self, function: FunctionNode) -> bool:
+        """Whether ``function`` contains ``yield`` outside its nested scopes."""
+        known = self._generators.get(function)
+        if known is None:
+            known = self._generators[function] = _contains_yield(function)
+        return known
+
     def _is_consumed(self, node: ast.expr) -> bool:
         """Whether the iterable ``node`` is iterated to the end where it stands."""
         parent = self._parents.get(node)
@@ -348,6 +362,14 @@ if sys.version_info >= (3, 12):
     _VISITORS[ast.TypeAlias] = ImportTime._visit_nothing
 
 
+def child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of a node type that may hold code, last field first."""
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        fields = _CHILD_FIELDS[node_type] = tuple(f for f in reversed(node_type._fields) if f not in _LEAF_FIELDS)
+    return fields
+
+
 def _callee_name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
@@ -385,8 +407,7 @@ def _is_static_or_class_method(function: FunctionNode) -> bool:
     )
 
 
-def _is_generator_function(function: FunctionNode) -> bool:
-    """Whether ``function`` contains ``yield`` outside its nested scopes."""
+def _contains_yield(function: FunctionNode) -> bool:
     pending: list[ast.AST] = list(function.body)
     while pending:
         node = pending.pop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from flake8_import_cost.importtime import ImportTime, Where
@@ -75,11 +75,12 @@ class FileContext:
         """The file's text."""
         return "".join(self.lines)
 
-    def import_time_calls(self) -> Iterator[tuple[ast.Call, Where, str | None]]:
-        """Import-time calls with their context and the callee's qualified name."""
+    @cached_property
+    def import_time_calls(self) -> list[tuple[ast.Call, Where, str | None]]:
+        """Import-time calls with their context and the callee's qualified name,
+        resolved once for every rule."""
         qualified = self.names.qualified
-        for call, where in self.importtime.nodes(ast.Call):
-            yield call, where, qualified(call.func, where.scope)
+        return [(call, where, qualified(call.func, where.scope)) for call, where in self.importtime.nodes(ast.Call)]
 
 
 Check = Callable[[FileContext], Iterable[Finding]]

@@ -41,7 +41,7 @@ def _has_host(call: ast.Call) -> bool:
 def import_time_client(ctx: FileContext) -> Iterator[Finding]:
     """A network or service client built while the module is imported."""
     extra = ctx.settings.heavy_callables
-    for call, where, name in ctx.import_time_calls():
+    for call, where, name in ctx.import_time_calls:
         if name is None:
             continue
         reason = heavy_reason(name, extra)

@@ -131,7 +131,7 @@ def _generated(ctx: FileContext) -> list[tuple[ast.AST, Where, str, float]]:
         kind = classifier.class_kind(node, where.scope)
         if kind is not None:
             add(node, where, kind, classifier.field_count(node, where.scope))
-    for call, where, name in ctx.import_time_calls():
+    for call, where, name in ctx.import_time_calls:
         factory = _FACTORIES.get(name or "")
         if factory is not None:
             add(call, where, factory[0], _factory_fields(call, factory[1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from flake8_import_cost.importtime import is_type_checking
+from flake8_import_cost.importtime import child_fields, is_type_checking
 from flake8_import_cost.knowledge.import_costs import TYPICAL_COSTS_MS
 from flake8_import_cost.knowledge.replacements import DEPRECATED_MODULES, MODULE_REPLACEMENTS, REPLACEMENTS
 from flake8_import_cost.rules.base import FileContext, Finding, rule
@@ -104,52 +104,70 @@ class NameUsage:
     in annotations evaluated at import (``eager``), or only for type checkers
     (``typing``: lazy annotations, ``if TYPE_CHECKING:`` blocks).
 
-    Built only when a file has a slow import, since it reads the whole tree.
+    Uses at import time come from the walker's index; the rest of the tree is
+    read only when a slow import's names are not used at import time.
     """
 
     def __init__(self, ctx: FileContext) -> None:
-        at_import: set[int] = set()
-        eager: set[int] = set()
+        self.tree = ctx.tree
+        self._at_import: set[int] = set()
+        self._eager: set[int] = set()
+        self._import_time: dict[str, set[str]] = {}
         for used, where in ctx.importtime.nodes(ast.Name):
-            (eager if where.kind == "annotation" else at_import).add(id(used))
-        self.uses: dict[str, set[str]] = {}
-        pending: list[tuple[ast.AST, bool]] = [(ctx.tree, False)]
+            if isinstance(used.ctx, ast.Load):
+                eager = where.kind == "annotation"
+                (self._eager if eager else self._at_import).add(id(used))
+                self._import_time.setdefault(used.id, set()).add("eager" if eager else "import")
+        for name in _dunder_all(ctx.tree):
+            self._import_time.setdefault(name, set()).add("import")
+        self._everywhere: dict[str, set[str]] | None = None
+
+    def at_import_time(self, local: str) -> bool:
+        """Whether ``local`` is used by code that runs at import."""
+        return "import" in self._import_time.get(local, ())
+
+    def kinds(self, names: list[str]) -> set[str]:
+        """How the names are used, across the module."""
+        if any(self.at_import_time(name) for name in names):
+            return {"import"}
+        if self._everywhere is None:
+            self._everywhere = self._read_tree()
+        return set().union(*(self._everywhere.get(name, ()) for name in names))
+
+    def _read_tree(self) -> dict[str, set[str]]:
+        uses: dict[str, set[str]] = {}
+        pending: list[tuple[ast.AST, bool]] = [(self.tree, False)]
         while pending:
             node, in_annotation = pending.pop()
             if isinstance(node, ast.Name):
                 if isinstance(node.ctx, ast.Load):
                     key = id(node)
-                    if key in eager:
+                    if key in self._eager:
                         kind = "eager"
                     elif in_annotation:
                         kind = "typing"
                     else:
-                        kind = "import" if key in at_import else "function"
-                    self.uses.setdefault(node.id, set()).add(kind)
+                        kind = "import" if key in self._at_import else "function"
+                    uses.setdefault(node.id, set()).add(kind)
                 continue
             if in_annotation and isinstance(node, ast.Constant) and isinstance(node.value, str):
                 pending.extend((name, True) for name in _string_annotation_names(node.value))
                 continue
-            for field, value in ast.iter_fields(node):
-                inside = in_annotation or field in ("annotation", "returns")
-                if isinstance(node, ast.If) and field == "body" and is_type_checking(node.test):
-                    inside = True
+            type_checking = isinstance(node, ast.If) and is_type_checking(node.test)
+            for field in child_fields(type(node)):
+                value = getattr(node, field, None)
+                inside = in_annotation or field in ("annotation", "returns") or (type_checking and field == "body")
                 if isinstance(value, list):
                     pending.extend((item, inside) for item in value if isinstance(item, ast.AST))
                 elif isinstance(value, ast.AST):
                     pending.append((value, inside))
-        for name in _dunder_all(ctx.tree):
-            self.uses.setdefault(name, set()).add("import")
-
-    def at_import_time(self, local: str) -> bool:
-        """Whether ``local`` is used by code that runs at import."""
-        return "import" in self.uses.get(local, ())
+        return uses
 
     def advice(self, names: list[str | None]) -> str:
         """What the uses of the names an import binds allow, as the end of a message."""
         if None in names:
             return "; a star import cannot be deferred"
-        kinds = set().union(*(self.uses.get(name, ()) for name in names if name is not None))
+        kinds = self.kinds([name for name in names if name is not None])
         future = "add `from __future__ import annotations`, then"
         if "import" in kinds:
             return "; it is used at import time"

@@ -163,7 +163,7 @@ def _shown(call: ast.Call, name: str | None) -> str:
 def import_time_io(ctx: FileContext) -> Iterator[Finding]:
     """File, network or process I/O while the module is imported."""
     io = _IO(ctx)
-    for call, where, name in ctx.import_time_calls():
+    for call, where, name in ctx.import_time_calls:
         effect = io.effect(call, where, name)
         if effect is None:
             continue

@@ -491,7 +491,7 @@ _WRITERS_ON_EMPTY = frozenset({"create", "bulk_create", "get_or_create", "update
 
 def _orm_queries(database: Database) -> Iterator[_Query]:
     """Every place where import-time code evaluates the ORM, before caching is considered."""
-    for call, where, name in database.ctx.import_time_calls():
+    for call, where, name in database.ctx.import_time_calls:
         if name in QUERY_FUNCTIONS:
             message = f"{name.rpartition('.')[2]}() runs a query at import time, on every start-up; {_ADVICE_READ}"
             yield _Query(call, where, message)
@@ -529,12 +529,20 @@ def _position(query: _Query) -> tuple[int, int]:
     return getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0)
 
 
+def _database(ctx: FileContext) -> Database:
+    """The file's :class:`Database`, shared by IMC201 and IMC202."""
+    database = ctx.shared.get("database")
+    if not isinstance(database, Database):
+        database = ctx.shared["database"] = Database(ctx)
+    return database
+
+
 @rule("IMC201", "import-time-orm-query")
 def import_time_orm_query(ctx: FileContext) -> Iterator[Finding]:
     """Django ORM that runs SQL while the module is imported."""
     if not _mentions(ctx.source, (*ctx.settings.orm_managers, "_or_404")):
         return
-    database = Database(ctx)
+    database = _database(ctx)
     reported: set[int] = set()
     cached: set[int] = set()  # QuerySet objects whose results Django has cached
     for query in sorted(_orm_queries(database), key=_position):
@@ -567,9 +575,9 @@ def import_time_db_access(ctx: FileContext) -> Iterator[Finding]:
     """Raw SQL, database connections and SQLAlchemy queries at import time."""
     if not _mentions(ctx.source, _DB_WORDS):
         return
-    database = Database(ctx)
+    database = _database(ctx)
     reported: set[int] = set()
-    for call, where, name in ctx.import_time_calls():
+    for call, where, name in ctx.import_time_calls:
         found = _db_call(database, call, where, name)
         if found is not None:
             reported.add(id(call))

@@ -107,7 +107,7 @@ _REGEX_COMPILERS = frozenset({"re.compile", "regex.compile"})
 @rule("IMC403", "import-time-regex-compile", off_by_default=True)
 def import_time_regex_compile(ctx: FileContext) -> Iterator[Finding]:
     """``re.compile`` or ``regex.compile`` at import time (off by default)."""
-    for call, where, name in ctx.import_time_calls():
+    for call, where, name in ctx.import_time_calls:
         if name in _REGEX_COMPILERS:
             message = f"{name}() at import time; compile the pattern on first use (a functools.cache function)"
             yield Finding.at(call, "IMC403", message, where)
