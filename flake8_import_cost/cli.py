@@ -11,11 +11,12 @@ from flake8_import_cost.settings import SettingsError
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from flake8_import_cost.rules import RULES
+    from flake8_import_cost.rules import OFF_BY_DEFAULT, all_rules
 
-    for code in sorted(RULES):
-        rule = RULES[code]
-        state = "off by default" if rule.off_by_default else "on"
+    rules = all_rules()
+    for code in sorted(rules):
+        rule = rules[code]
+        state = "off by default" if code in OFF_BY_DEFAULT else "on"
         print(f"{code}  {rule.name:<30} {state:<15} {rule.doc.splitlines()[0]}")
     return 0
 

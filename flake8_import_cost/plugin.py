@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flake8_import_cost import __version__
-from flake8_import_cost.rules import RULES
+from flake8_import_cost.rules import FAMILIES, OFF_BY_DEFAULT, RULES, Rule
 from flake8_import_cost.rules.base import FileContext
 from flake8_import_cost.settings import Settings, SettingsError, from_namespace, register
 
@@ -39,7 +39,7 @@ class Plugin:
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
         register(option_manager)
-        option_manager.extend_default_ignore([r.code for r in RULES.values() if r.off_by_default])
+        option_manager.extend_default_ignore(sorted(OFF_BY_DEFAULT))
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
@@ -52,30 +52,47 @@ class Plugin:
         # default ignore list; an off-by-default rule wants a specific opt-in.
         selected = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
         cls.opted_in = frozenset(
-            rule.code
-            for rule in RULES.values()
-            if rule.off_by_default and any(len(s) >= 4 and rule.code.startswith(s) for s in selected)
+            code for code in OFF_BY_DEFAULT if any(len(s) >= 4 and code.startswith(s) for s in selected)
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         if not isinstance(self.tree, ast.Module):
             return
         context = FileContext(self.tree, self.filename, self.lines, self.settings)
-        reported: set[str] = set()
-        for rule in RULES.values():
-            if rule.off_by_default and rule.code not in self.opted_in:
-                continue
+        self._reported: set[str] = set()
+        for family in FAMILIES:
             try:
-                findings = list(rule.check(context))
+                if family.wanted is not None and not family.wanted(context):
+                    continue
+                rules = family.rules()
             except Exception as error:  # noqa: BLE001 - contain any bug in a rule
-                problem = f"{type(error).__name__}: {error}"
-                if problem not in reported:
-                    reported.add(problem)
-                    print(
-                        f"flake8-import-cost: {rule.code} failed on {self.filename}: {problem}"
-                        " (skipped; please report this bug)",
-                        file=sys.stderr,
-                    )
+                self._warn("/".join(family.codes), error)
                 continue
-            for finding in findings:
-                yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
+            for rule in rules:
+                yield from self._check(rule, context)
+        for code in RULES.keys() - _FAMILY_CODES:  # rules registered from outside the families
+            yield from self._check(RULES[code], context)
+
+    def _check(self, rule: Rule, context: FileContext) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        if rule.code in OFF_BY_DEFAULT and rule.code not in self.opted_in:
+            return
+        try:
+            findings = list(rule.check(context))
+        except Exception as error:  # noqa: BLE001 - contain any bug in a rule
+            self._warn(rule.code, error)
+            return
+        for finding in findings:
+            yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
+
+    def _warn(self, what: str, error: Exception) -> None:
+        """One line on stderr per distinct problem in a file."""
+        problem = f"{type(error).__name__}: {error}"
+        if problem not in self._reported:
+            self._reported.add(problem)
+            print(
+                f"flake8-import-cost: {what} failed on {self.filename}: {problem} (skipped; please report this bug)",
+                file=sys.stderr,
+            )
+
+
+_FAMILY_CODES = frozenset(code for family in FAMILIES for code in family.codes)

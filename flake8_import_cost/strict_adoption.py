@@ -19,8 +19,8 @@ from typing import NamedTuple
 from flake8_import_cost.rules.base import FileContext
 from flake8.defaults import NOQA_INLINE_REGEXP
 
+from flake8_import_cost.rules import MARKER
 from flake8_import_cost.rules.strict import (
-    MARKER,
     is_strict,
     strict_module_global_mutation,
     strict_module_side_effect,

@@ -19,8 +19,10 @@ from typing import NamedTuple
 
 import pytest
 
-from flake8_import_cost.rules import RULES
+from flake8_import_cost.rules import all_rules
 from flake8_import_cost.settings import OPTIONS, Option, Settings, from_namespace
+
+RULES = all_rules()
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "docs" / "rules"

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_import_cost.rules import RULES
+from flake8_import_cost.rules import all_rules
+
+RULES = all_rules()
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -39,6 +39,7 @@ from flake8_import_cost.knowledge.orm import (
     TERMINAL_METHODS,
 )
 from flake8_import_cost.names import FunctionNode
+from flake8_import_cost.rules import DATABASE_WORDS
 from flake8_import_cost.rules.base import FileContext, Finding, rule
 from flake8_import_cost.values import Flow
 
@@ -567,13 +568,12 @@ _DB_METHODS = (
     | SA_QUERY_TERMINAL
     | {"execute"}
 )
-_DB_WORDS = ("cursor", "connect", "ession", "ngine", "introspection")
 
 
 @rule("IMC202", "import-time-db-access")
 def import_time_db_access(ctx: FileContext) -> Iterator[Finding]:
     """Raw SQL, database connections and SQLAlchemy queries at import time."""
-    if not _mentions(ctx.source, _DB_WORDS):
+    if not _mentions(ctx.source, DATABASE_WORDS):
         return
     database = _database(ctx)
     reported: set[int] = set()

@@ -23,9 +23,9 @@ from flake8_import_cost.knowledge.strict import (
     PURE_PATTERNS,
 )
 from flake8_import_cost.names import Binding, ScopeNode
+from flake8_import_cost.rules import has_marker
 from flake8_import_cost.rules.base import FileContext, Finding, rule
 
-MARKER = "# import-cost: strict"
 _LITERALS = (
     ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp
 )  # fmt: skip
@@ -34,28 +34,6 @@ _MODULE_STRINGS = frozenset({"__name__", "__file__", "__doc__", "__qualname__", 
 _BUILTIN_TYPES = frozenset({"str", "bytes", "dict", "list", "set", "frozenset", "tuple", "int", "float"})
 _ADVICE_901 = "call it from a function, or allow it with import-cost-strict-allow"
 _ADVICE_902 = "strict modules may change only their own globals"
-
-
-def has_marker(tree: ast.Module, lines: list[str]) -> bool:
-    """Whether a ``# import-cost: strict`` line stands before the first statement
-    (a module docstring may come first; a line inside it does not count)."""
-    body = tree.body
-    first = body[0] if body else None
-    docstring: tuple[int, int] | None = None
-    if (
-        first is not None
-        and isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-    ):
-        docstring = (first.lineno - 1, first.end_lineno or first.lineno)
-        first = body[1] if len(body) > 1 else None
-    end = first.lineno - 1 if first is not None else len(lines)
-    return any(
-        " ".join(line.split()).lower() == MARKER
-        for index, line in enumerate(lines[:end])
-        if docstring is None or not docstring[0] <= index < docstring[1]
-    )
 
 
 def is_strict(ctx: FileContext) -> bool:
