@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from fnmatch import fnmatchcase
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from flake8_import_cost.importtime import ImportTime, Where
 from flake8_import_cost.names import Names
 from flake8_import_cost.settings import Settings
 from flake8_import_cost.values import Folder, Values
+
+T = TypeVar("T")
 
 
 class Finding:
@@ -81,6 +85,30 @@ class FileContext:
         resolved once for every rule."""
         qualified = self.names.qualified
         return [(call, where, qualified(call.func, where.scope)) for call, where in self.importtime.nodes(ast.Call)]
+
+
+class PatternTable(Generic[T]):
+    """A table keyed by qualified names and ``fnmatch`` patterns (``google.cloud.*.Client``):
+    exact names are found by hashing, patterns are tried in order after them."""
+
+    __slots__ = ("_exact", "_patterns")
+
+    def __init__(self, table: Mapping[str, T]) -> None:
+        wildcards = frozenset("*?[")
+        self._exact = {key: value for key, value in table.items() if not wildcards & set(key)}
+        self._patterns = [(key, value) for key, value in table.items() if wildcards & set(key)]
+
+    def get(self, name: str | None) -> T | None:
+        """The value for ``name``, or ``None`` when no entry matches it."""
+        if name is None:
+            return None
+        value = self._exact.get(name)
+        if value is not None:
+            return value
+        for pattern, value in self._patterns:
+            if fnmatchcase(name, pattern):
+                return value
+        return None
 
 
 Check = Callable[[FileContext], Iterable[Finding]]

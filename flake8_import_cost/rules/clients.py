@@ -7,22 +7,17 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from flake8_import_cost.knowledge.clients import CONNECT_WITH_HOST, HEAVY_CLIENTS
-from flake8_import_cost.rules.base import FileContext, Finding, rule
+from flake8_import_cost.rules.base import FileContext, Finding, PatternTable, rule
 
-_WILDCARDS = frozenset("*?[")
-_EXACT = {name: reason for name, reason in HEAVY_CLIENTS.items() if not _WILDCARDS & set(name)}
-_PATTERNS = [(pattern, reason) for pattern, reason in HEAVY_CLIENTS.items() if _WILDCARDS & set(pattern)]
+_HEAVY = PatternTable(HEAVY_CLIENTS)
 _ADVICE = "create it on first use (functools.cache)"
 
 
 def heavy_reason(name: str, extra: tuple[str, ...]) -> str | None:
     """Why building ``name`` is heavy, or ``None`` when it is not known to be."""
-    reason = _EXACT.get(name)
+    reason = _HEAVY.get(name)
     if reason is not None:
         return reason
-    for pattern, reason in _PATTERNS:
-        if fnmatchcase(name, pattern):
-            return reason
     for pattern in extra:
         if fnmatchcase(name, pattern):
             return "listed in import-cost-heavy-callables"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 
 from flake8_import_cost.importtime import Where
 from flake8_import_cost.knowledge.io import (
@@ -18,12 +17,10 @@ from flake8_import_cost.knowledge.io import (
     PATH_ONLY_METHODS,
     PATH_TO_PATH,
 )
-from flake8_import_cost.rules.base import FileContext, Finding, rule
+from flake8_import_cost.rules.base import FileContext, Finding, PatternTable, rule
 from flake8_import_cost.values import Flow
 
-_WILDCARDS = frozenset("*?[")
-_EXACT = {name: effect for name, effect in IO_CALLS.items() if not _WILDCARDS & set(name)}
-_PATTERNS = [(pattern, effect) for pattern, effect in IO_CALLS.items() if _WILDCARDS & set(pattern)]
+_IO_CALLS = PatternTable(IO_CALLS)
 _MAX_DEPTH = 10
 
 #: Effect -> (what the call does, what to do instead).
@@ -37,18 +34,6 @@ _MESSAGES = {
     "input": ("waits for input", "ask for it where it is needed, not at import"),
     "template": ("reads and compiles a template", "load it where it is rendered"),
 }
-
-
-def _lookup(name: str | None) -> str | None:
-    if name is None:
-        return None
-    effect = _EXACT.get(name)
-    if effect is not None:
-        return effect
-    for pattern, effect in _PATTERNS:
-        if fnmatchcase(name, pattern):
-            return effect
-    return None
 
 
 def _open_mode(call: ast.Call, position: int = 1) -> str:
@@ -72,7 +57,7 @@ class _IO:
 
     def effect(self, call: ast.Call, where: Where, name: str | None) -> str | None:
         """What ``call`` does, or ``None`` when it does no I/O that this rule reports."""
-        effect = _lookup(name)
+        effect = _IO_CALLS.get(name)
         func = call.func
         if effect == "open":
             return _open_mode(call)
