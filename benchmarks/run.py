@@ -23,7 +23,6 @@ import os
 import platform
 import pstats
 import statistics
-import subprocess
 import sys
 import time
 import warnings
@@ -41,7 +40,7 @@ from flake8.plugins.finder import LoadedPlugin
 from flake8.processor import FileProcessor
 
 from flake8_import_cost import __version__
-from flake8_import_cost.measure.importtime_log import ImportRecord, parse_importtime
+from flake8_import_cost.measure.importtime_log import ImportRecord, parse_importtime, run_importtime
 from flake8_import_cost.plugin import Plugin
 from flake8_import_cost.settings import Settings
 
@@ -250,23 +249,11 @@ def import_cost(module: str, repeat: int, then: str = "") -> ImportCost:
     One untimed run first lets the interpreter write its bytecode caches. The runs start in this
     script's folder, so they find the same packages as this process.
     """
-    command = [sys.executable, "-X", "importtime", "-c", f"{FLAKE8_PRELUDE}; import {module}{then}"]
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    code = f"{FLAKE8_PRELUDE}; import {module}{then}"
     package = module.partition(".")[0]
     runs: list[list[ImportRecord]] = []
     for run in range(repeat + 1):
-        result = subprocess.run(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=Path(__file__).resolve().parent,
-            encoding="utf-8",
-            errors="replace",
-            timeout=120,
-            check=False,
-        )
+        result = run_importtime(code, cwd=str(Path(__file__).resolve().parent), timeout=120)
         if result.returncode != 0:
             tail = "\n".join(result.stderr.splitlines()[-5:])
             raise SystemExit(f"benchmarks/run.py: `import {module}` failed:\n{tail}")

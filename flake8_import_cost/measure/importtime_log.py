@@ -85,6 +85,29 @@ def parse_importtime(stderr_text: str) -> list[ImportRecord]:
     return records
 
 
+def run_importtime(
+    code: str, *, python: str = sys.executable, cwd: str | None = None, timeout: float = 60.0
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh ``python -X importtime``; its report is the result's ``stderr``.
+
+    The run may write bytecode caches (``PYTHONDONTWRITEBYTECODE`` is dropped),
+    so that after a first run imports are timed as they are in real use.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return subprocess.run(
+        [python, "-X", "importtime", "-c", code],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+
+
 def measure_module(
     module: str,
     *,
@@ -107,24 +130,11 @@ def measure_module(
     if repeat < 1:
         raise ValueError("repeat must be at least 1")
     code = "".join(f"import {name}\n" for name in (*preload, module))
-    command = [python, "-X", "importtime", "-c", code]
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     self_samples: list[int] = []
     cumulative_samples: list[int] = []
     for run in range(repeat + 1):
         try:
-            result = subprocess.run(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env=env,
-                cwd=cwd,
-                timeout=timeout,
-                encoding="utf-8",
-                errors="replace",
-                check=False,
-            )
+            result = run_importtime(code, python=python, cwd=cwd, timeout=timeout)
         except subprocess.TimeoutExpired:
             return ModuleTiming(module, error=f"timed out after {timeout:g} s")
         except OSError as exc:
