@@ -35,6 +35,7 @@ class Plugin:
         self.tree = tree
         self.filename = filename
         self.lines = lines or []
+        self._reported: set[str] = set()
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
@@ -59,7 +60,6 @@ class Plugin:
         if not isinstance(self.tree, ast.Module):
             return
         context = FileContext(self.tree, self.filename, self.lines, self.settings)
-        self._reported: set[str] = set()
         for family in FAMILIES:
             try:
                 if family.wanted is not None and not family.wanted(context):
