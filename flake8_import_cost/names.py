@@ -41,8 +41,10 @@ class Binding:
 class Scope:
     """The names one module, class or function body binds directly."""
 
-    def __init__(self, node: ScopeNode) -> None:
+    def __init__(self, node: ScopeNode, enclosing: dict[ast.AST, ScopeNode] | None = None) -> None:
         self.node = node
+        #: Shared by the scopes of a module: each function or class -> the scope it is defined in.
+        self._enclosing = enclosing if enclosing is not None else {}
         self.bindings: dict[str, list[Binding]] = {}
         self.star_imports: list[str] = []
         self._in_handler = False
@@ -109,8 +111,10 @@ class Scope:
                 self._bind(alias.asname or alias.name, Binding("import", stmt, target=qualified))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._bind(stmt.name, Binding("def", stmt))
+            self._enclosing[stmt] = self.node
         elif isinstance(stmt, ast.ClassDef):
             self._bind(stmt.name, Binding("class", stmt))
+            self._enclosing[stmt] = self.node
         elif isinstance(stmt, ast.Assign):
             value = stmt.value if len(stmt.targets) == 1 else None
             for assigned in stmt.targets:
@@ -166,7 +170,8 @@ class Names:
     """Resolves names of one module to qualified names and simple values."""
 
     def __init__(self, tree: ast.Module) -> None:
-        self.module = Scope(tree)
+        self._enclosing: dict[ast.AST, ScopeNode] = {}
+        self.module = Scope(tree, self._enclosing)
         self._scopes: dict[ast.AST, Scope] = {tree: self.module}
         self.future_annotations = any(
             isinstance(stmt, ast.ImportFrom)
@@ -181,16 +186,22 @@ class Names:
             return self.module
         scope = self._scopes.get(node)
         if scope is None:
-            scope = self._scopes[node] = Scope(node)
+            scope = self._scopes[node] = Scope(node, self._enclosing)
         return scope
 
     def binding(self, name: str, scope: ScopeNode | None = None) -> tuple[Scope, list[Binding]] | None:
-        """The innermost bindings of ``name`` seen from ``scope`` (class bodies see the module)."""
-        if scope is not None and not isinstance(scope, ast.Module):
-            local = self.scope(scope)
+        """The innermost bindings of ``name`` seen from ``scope``: the scope itself,
+        the functions it is nested in (never a class body around a method), then
+        the module."""
+        node: ScopeNode | None = scope
+        while node is not None and not isinstance(node, ast.Module):
+            local = self.scope(node)
             found = local.bindings.get(name)
             if found:
                 return local, found
+            node = self._enclosing.get(node)
+            while isinstance(node, ast.ClassDef):
+                node = self._enclosing.get(node)
         found = self.module.bindings.get(name)
         if found:
             return self.module, found

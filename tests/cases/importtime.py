@@ -428,7 +428,19 @@ def encloses_import():
     return uses_enclosed()
 
 
-ENCLOSED = encloses_import()  # IMC403 known-bug: names of enclosing functions are not resolved
+ENCLOSED = encloses_import()  # IMC403
+
+
+def shadows_re():
+    re = object()
+
+    def uses_shadowed():
+        return re.compile("not the re module: the enclosing function's local")
+
+    return uses_shadowed()
+
+
+SHADOWED = shadows_re()
 
 
 
