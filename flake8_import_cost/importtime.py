@@ -101,6 +101,12 @@ class ImportTime:
         self._running: set[ast.AST] = set()
         self._sites: dict[ast.AST, int] = {}
         self._generators: dict[ast.AST, bool] = {}
+        #: Module names bound once to a generator expression, consumed where the name is.
+        self._generator_names = {
+            name
+            for name, bindings in names.module.bindings.items()
+            if len(bindings) == 1 and isinstance(bindings[0].value, ast.GeneratorExp)
+        }
         self._stack: list[tuple[ast.AST, ast.AST | None, Where]] = []
         self._walk(tree)
 
@@ -233,6 +239,22 @@ class ImportTime:
             # iter() on it); the rest runs only when something consumes it.
             self._push(node.generators[0].iter, node.generators[0], where)
 
+    def _visit_name(self, node: ast.Name, where: Where) -> None:
+        """``G = (f(x) for x in xs)`` then ``sum(G)``: the generator runs where its name is consumed."""
+        if node.id not in self._generator_names or not self._is_consumed(node):
+            return
+        generator = self.names.value(node.id, where.scope)
+        if not isinstance(generator, ast.GeneratorExp) or generator in self._running:
+            return
+        self._running.add(generator)
+        self._running.update(generator.generators)
+        first = generator.generators[0]  # its iterable ran where the generator was created
+        self._push_all(first.ifs, first, where)
+        self._push(first.target, first, where)
+        for later in generator.generators[1:]:
+            self._push(later, generator, where)
+        self._push(generator.elt, generator, where)
+
     def _visit_call(self, node: ast.Call, where: Where) -> None:
         self._push_children(node, where)
         func = node.func
@@ -357,6 +379,7 @@ _VISITORS: dict[type[ast.AST], _Visitor] = {
     ast.DictComp: ImportTime._visit_eager_comprehension,
     ast.GeneratorExp: ImportTime._visit_generator,
     ast.Call: ImportTime._visit_call,
+    ast.Name: ImportTime._visit_name,
 }
 if sys.version_info >= (3, 12):
     _VISITORS[ast.TypeAlias] = ImportTime._visit_nothing

@@ -25,7 +25,11 @@ class _LoopSizes:
         if loop not in self._own:
             folder = self.ctx.folder
             if isinstance(loop, (ast.For, ast.AsyncFor)):
-                self._own[loop] = folder.length(loop.iter, where.scope)
+                iterated = self.ctx.names.resolve(loop.iter, where.scope)
+                if isinstance(iterated, ast.GeneratorExp) and self.ctx.importtime.runs(iterated):
+                    self._own[loop] = None  # ``for x in G``: reported at the generator ``G``, the loop that runs
+                else:
+                    self._own[loop] = folder.length(loop.iter, where.scope)
             else:
                 iterables = [generator.iter for generator in loop.generators]
                 self._own[loop] = folder.product(iterables, where.scope, 12, require_all=False)

@@ -164,13 +164,15 @@ build_nested()  # IMC401 "nested loops run 1,000,000 iterations at import time"
 CALLED_LAMBDA = (lambda: [i for i in range(100_000)])()  # IMC401
 DEFAULTED = lambda table=[i for i in range(100_000)]: table  # IMC401
 
-# -- not recognised yet ------------------------------------------------------------
+# -- a generator bound to a name runs where the name is consumed; the finding ----
+# -- stands at the generator, the loop that runs -----------------------------------
 
-NAMED_GENERATOR = (i for i in range(100_000))
-for _i in NAMED_GENERATOR:  # IMC401
+NAMED_GENERATOR = (i for i in range(100_000))  # IMC401
+for _i in NAMED_GENERATOR:
     pass
-OTHER_GENERATOR = (i for i in range(100_000))
-CONSUMED_BY_NAME = sum(OTHER_GENERATOR)  # IMC401 known-bug: a generator bound to a name and consumed later is not seen as a loop
+OTHER_GENERATOR = (i for i in range(100_000))  # IMC401
+CONSUMED_BY_NAME = sum(OTHER_GENERATOR)
+NEVER_CONSUMED = (i for i in range(100_000))
 
 
 def build_twice():
