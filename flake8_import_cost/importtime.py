@@ -18,9 +18,20 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, Literal, TypeVar, Union
+from typing import TYPE_CHECKING, Any
 
-from flake8_import_cost.names import FunctionNode, Names, ScopeNode
+from flake8_import_cost.names import Names
+
+if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
+    from typing import Literal, TypeVar, Union
+
+    from flake8_import_cost.names import FunctionNode, ScopeNode
+
+    #: Same-module code a call can run.
+    Runnable = Union[FunctionNode, ast.Lambda]
+    Kind = Literal["module", "class", "decorator", "base", "default", "annotation", "function"]
+    N = TypeVar("N", bound=ast.AST)
+    _Visitor = Callable[["ImportTime", Any, "Where"], None]
 
 #: How many same-module calls deep the walker follows import-time calls.
 MAX_CALL_DEPTH = 4
@@ -29,10 +40,6 @@ MAX_CALL_DEPTH = 4
 #: a module calling one constructor hundreds of times stays cheap to check.
 MAX_SITES_PER_FUNCTION = 16
 
-#: Same-module code a call can run.
-Runnable = Union[FunctionNode, ast.Lambda]
-Kind = Literal["module", "class", "decorator", "base", "default", "annotation", "function"]
-N = TypeVar("N", bound=ast.AST)
 
 #: Builtins that iterate an iterable passed to them to the end.
 CONSUMING_BUILTINS = frozenset(
@@ -362,7 +369,6 @@ class ImportTime:
         return False
 
 
-_Visitor = Callable[[ImportTime, Any, Where], None]
 _VISITORS: dict[type[ast.AST], _Visitor] = {
     ast.FunctionDef: ImportTime._visit_function,
     ast.AsyncFunctionDef: ImportTime._visit_function,

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Literal, Union
+from typing import TYPE_CHECKING
 
-FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-ScopeNode = Union[ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]
-BindingKind = Literal["import", "assign", "def", "class", "other"]
+if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
+    from typing import Literal, Union
+
+    FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+    ScopeNode = Union[ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]
+    BindingKind = Literal["import", "assign", "def", "class", "other"]
 
 
 class Binding:

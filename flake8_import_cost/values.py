@@ -14,9 +14,13 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flake8_import_cost.importtime import MAX_CALL_DEPTH, CallSite, ImportTime
-from flake8_import_cost.names import Names, ScopeNode
+from flake8_import_cost.names import Names
+
+if TYPE_CHECKING:
+    from flake8_import_cost.names import ScopeNode
 
 #: Anything bigger is "huge" for every rule; folding clamps to it.
 HUGE = 10**30

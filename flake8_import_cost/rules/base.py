@@ -6,14 +6,11 @@ import ast
 from collections.abc import Callable, Iterable, Mapping
 from fnmatch import fnmatchcase
 from functools import cached_property
-from typing import Generic, TypeVar
 
 from flake8_import_cost.importtime import ImportTime, Where
 from flake8_import_cost.names import Names
 from flake8_import_cost.settings import Settings
 from flake8_import_cost.values import Folder, Values
-
-T = TypeVar("T")
 
 
 class Finding:
@@ -87,18 +84,18 @@ class FileContext:
         return [(call, where, qualified(call.func, where.scope)) for call, where in self.importtime.nodes(ast.Call)]
 
 
-class PatternTable(Generic[T]):
+class PatternTable:
     """A table keyed by qualified names and ``fnmatch`` patterns (``google.cloud.*.Client``):
     exact names are found by hashing, patterns are tried in order after them."""
 
     __slots__ = ("_exact", "_patterns")
 
-    def __init__(self, table: Mapping[str, T]) -> None:
+    def __init__(self, table: Mapping[str, str]) -> None:
         wildcards = frozenset("*?[")
         self._exact = {key: value for key, value in table.items() if not wildcards & set(key)}
         self._patterns = [(key, value) for key, value in table.items() if wildcards & set(key)]
 
-    def get(self, name: str | None) -> T | None:
+    def get(self, name: str | None) -> str | None:
         """The value for ``name``, or ``None`` when no entry matches it."""
         if name is None:
             return None

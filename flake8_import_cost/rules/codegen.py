@@ -5,11 +5,15 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from flake8_import_cost.importtime import Where
 from flake8_import_cost.knowledge.codegen_costs import CODEGEN_COSTS
-from flake8_import_cost.names import Names, ScopeNode
+from flake8_import_cost.names import Names
 from flake8_import_cost.rules.base import FileContext, Finding, rule
+
+if TYPE_CHECKING:
+    from flake8_import_cost.names import ScopeNode
 
 _DATACLASS = frozenset({"dataclasses.dataclass"})
 _PYDANTIC_DATACLASS = frozenset({"pydantic.dataclasses.dataclass"})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from flake8_import_cost.importtime import CONSUMING_METHODS, Where
 from flake8_import_cost.knowledge.orm import (
@@ -38,12 +38,14 @@ from flake8_import_cost.knowledge.orm import (
     SA_SESSIONMAKERS,
     TERMINAL_METHODS,
 )
-from flake8_import_cost.names import FunctionNode
 from flake8_import_cost.rules import DATABASE_WORDS
 from flake8_import_cost.rules.base import FileContext, Finding, rule
 from flake8_import_cost.values import Flow
 
 #: What an expression is, as far as the database is concerned.
+if TYPE_CHECKING:
+    from flake8_import_cost.names import FunctionNode
+
 Kind = Literal[
     "manager",  # Model.objects: not iterable, its methods are
     "queryset",  # a lazy QuerySet

@@ -13,6 +13,7 @@ import ast
 import os
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from flake8_import_cost.importtime import MAX_CALL_DEPTH, Where
 from flake8_import_cost.knowledge.strict import (
@@ -22,9 +23,12 @@ from flake8_import_cost.knowledge.strict import (
     PURE_METHODS,
     PURE_PATTERNS,
 )
-from flake8_import_cost.names import Binding, ScopeNode
+from flake8_import_cost.names import Binding
 from flake8_import_cost.rules import has_marker
 from flake8_import_cost.rules.base import FileContext, Finding, rule
+
+if TYPE_CHECKING:
+    from flake8_import_cost.names import ScopeNode
 
 _LITERALS = (
     ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp
