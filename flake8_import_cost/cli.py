@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,6 +28,9 @@ def _strict(args: argparse.Namespace) -> int:
 
     if args.apply and not args.suggest:
         raise UsageError("strict: --apply needs --suggest")
+    missing = [path for path in args.paths if not os.path.exists(path)]
+    if missing:
+        raise UsageError(f"strict: no such file or directory: {missing[0]}")
     settings = from_flake8_config(args.config)
     return strict_adoption.run(args.paths, settings, suggest=args.suggest, apply=args.apply)
 

@@ -434,3 +434,16 @@ def test_apply_keeps_shebang_and_encoding_lines_first(tmp_path: Path) -> None:
     flake8 = run_flake8(tmp_path, {}, "--select", "E999,IMC9", paths=("pkg",))
     assert flake8.stderr == ""
     assert flake8.findings == []
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8_import_cost", "strict", "--suggest", "no/such/dir"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    expected = "flake8-import-cost: error: strict: no such file or directory: no/such/dir"
+    assert completed.stderr.splitlines() == [expected]
