@@ -42,10 +42,10 @@ from flake8_import_cost.rules import DATABASE_WORDS
 from flake8_import_cost.rules.base import FileContext, Finding, rule
 from flake8_import_cost.values import Flow
 
-#: What an expression is, as far as the database is concerned.
 if TYPE_CHECKING:
     from flake8_import_cost.names import FunctionNode
 
+#: What an expression is, as far as the database is concerned.
 Kind = Literal[
     "manager",  # Model.objects: not iterable, its methods are
     "queryset",  # a lazy QuerySet
