@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flake8_import_cost.rules.base import RULES, FileContext, Rule, rule
 
@@ -44,13 +44,22 @@ class Family:
         return self._rules
 
 
+def mentions(source: str, words: Iterable[str]) -> bool:
+    """Whether any of ``words`` occurs in ``source``: the cheap text tests before a rule's work."""
+    return any(word in source for word in words)
+
+
+def orm_words(ctx: FileContext) -> tuple[str, ...]:
+    """Words without which a file cannot query through the ORM (IMC201): its managers and ``*_or_404``."""
+    return (*ctx.settings.orm_managers, "_or_404")
+
+
 def _mentions_database(ctx: FileContext) -> bool:
-    source = ctx.source
-    return any(word in source for word in (*ctx.settings.orm_managers, "_or_404", *DATABASE_WORDS))
+    return mentions(ctx.source, (*orm_words(ctx), *DATABASE_WORDS))
 
 
 def _mentions_generators(ctx: FileContext) -> bool:
-    return any(word in ctx.source for word in GENERATOR_WORDS)
+    return mentions(ctx.source, GENERATOR_WORDS)
 
 
 def _may_be_strict(ctx: FileContext) -> bool:
@@ -99,5 +108,5 @@ def all_rules() -> dict[str, Rule]:
 
 __all__ = [
     "DATABASE_WORDS", "FAMILIES", "GENERATOR_WORDS", "MARKER", "OFF_BY_DEFAULT", "RULES", "Family", "Rule", "all_rules",
-    "has_marker", "rule",
+    "has_marker", "mentions", "orm_words", "rule",
 ]  # fmt: skip

@@ -112,19 +112,19 @@ class NameUsage:
         self.tree = ctx.tree
         self._at_import: set[int] = set()
         self._eager: set[int] = set()
-        self._import_time: dict[str, set[str]] = {}
+        #: Names read by code that runs at import (annotations aside) or re-exported in ``__all__``.
+        self._used_at_import: set[str] = set(_dunder_all(ctx.tree))
         for used, where in ctx.importtime.nodes(ast.Name):
             if isinstance(used.ctx, ast.Load):
                 eager = where.kind == "annotation"
                 (self._eager if eager else self._at_import).add(id(used))
-                self._import_time.setdefault(used.id, set()).add("eager" if eager else "import")
-        for name in _dunder_all(ctx.tree):
-            self._import_time.setdefault(name, set()).add("import")
+                if not eager:
+                    self._used_at_import.add(used.id)
         self._everywhere: dict[str, set[str]] | None = None
 
     def at_import_time(self, local: str) -> bool:
         """Whether ``local`` is used by code that runs at import."""
-        return "import" in self._import_time.get(local, ())
+        return local in self._used_at_import
 
     def kinds(self, names: list[str]) -> set[str]:
         """How the names are used, across the module."""

@@ -38,7 +38,7 @@ from flake8_import_cost.knowledge.orm import (
     SA_SESSIONMAKERS,
     TERMINAL_METHODS,
 )
-from flake8_import_cost.rules import DATABASE_WORDS
+from flake8_import_cost.rules import DATABASE_WORDS, mentions, orm_words
 from flake8_import_cost.rules.base import FileContext, Finding, rule
 from flake8_import_cost.values import Flow
 
@@ -441,10 +441,6 @@ def report_at(call: ast.Call) -> ast.AST:
     return call
 
 
-def _mentions(source: str, words: tuple[str, ...] | frozenset[str]) -> bool:
-    return any(word in source for word in words)
-
-
 def _lazy_values(database: Database) -> Iterator[tuple[ast.expr, Where, Kind]]:
     """Import-time expressions that stand for a lazy value of the database."""
     importtime = database.ctx.importtime
@@ -543,7 +539,7 @@ def _database(ctx: FileContext) -> Database:
 @rule("IMC201", "import-time-orm-query")
 def import_time_orm_query(ctx: FileContext) -> Iterator[Finding]:
     """Django ORM that runs SQL while the module is imported."""
-    if not _mentions(ctx.source, (*ctx.settings.orm_managers, "_or_404")):
+    if not mentions(ctx.source, orm_words(ctx)):
         return
     database = _database(ctx)
     reported: set[int] = set()
@@ -575,7 +571,7 @@ _DB_METHODS = (
 @rule("IMC202", "import-time-db-access")
 def import_time_db_access(ctx: FileContext) -> Iterator[Finding]:
     """Raw SQL, database connections and SQLAlchemy queries at import time."""
-    if not _mentions(ctx.source, DATABASE_WORDS):
+    if not mentions(ctx.source, DATABASE_WORDS):
         return
     database = _database(ctx)
     reported: set[int] = set()
