@@ -8,24 +8,26 @@ today; ``--apply`` adds the marker line to those.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import os
 import sys
 import tokenize
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from flake8_import_cost.rules.base import FileContext
 from flake8.defaults import NOQA_INLINE_REGEXP
 
+from flake8_import_cost.commands import COMMANDS, UsageError, add_config_option, existing_paths
 from flake8_import_cost.rules import MARKER
+from flake8_import_cost.rules.base import FileContext
 from flake8_import_cost.rules.strict import (
     is_strict,
     strict_module_global_mutation,
     strict_module_side_effect,
 )
-from flake8_import_cost.settings import Settings
+from flake8_import_cost.settings import Settings, from_flake8_config
 
 _SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 
@@ -102,8 +104,30 @@ def add_marker(path: Path) -> None:
     path.write_bytes(b"".join(lines))
 
 
-def run(paths: list[str], settings: Settings, *, suggest: bool, apply: bool) -> int:
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "strict",
+        help=COMMANDS["strict"],
+        description="Without --suggest: list the strict modules and their IMC901/IMC902 findings (exit 1 if any). "
+        "With --suggest: list the modules that pass the strict rules but are not marked yet.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument("--suggest", action="store_true", help="list modules that already pass the strict rules")
+    parser.add_argument("--apply", action="store_true", help="with --suggest: add the marker line to them")
+    add_config_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
     """The command; returns the exit status."""
+    if args.apply and not args.suggest:
+        raise UsageError("strict: --apply needs --suggest")
+    paths = existing_paths("strict", args.paths)
+    return report(paths, from_flake8_config(args.config), suggest=args.suggest, apply=args.apply)
+
+
+def report(paths: list[str], settings: Settings, *, suggest: bool, apply: bool) -> int:
+    """List the strict modules under ``paths`` (or the ones ready to be); returns the exit status."""
     statuses = [status for path in python_files(paths or ["."]) if (status := check(path, settings)) is not None]
     if not suggest:
         strict = [s for s in statuses if s.strict]

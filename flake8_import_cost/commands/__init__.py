@@ -1,0 +1,47 @@
+"""The commands of ``flake8-import-cost``: one module per command.
+
+Each module ``commands/<name>.py`` has ``add_parser(subparsers)``, which adds
+its sub-command parser, and ``run(args) -> int``, which does the work and
+returns the exit status. :mod:`flake8_import_cost.cli` imports only the module
+of the command that runs, so ``flake8-import-cost rules`` never loads the
+measuring machinery, libcst or a templating library; heavy imports stay
+inside ``run()`` even then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+#: Command name -> one-line summary, in the order ``--help`` lists them.
+COMMANDS: dict[str, str] = {
+    "rules": "list the rules with their codes and default state",
+    "strict": "show strict modules, or --suggest the modules that can be marked strict today",
+}
+
+#: The measured-cost database a command uses when ``--db`` is not given.
+DEFAULT_DB = ".import-cost.db"
+
+
+class UsageError(Exception):
+    """Bad usage: one line for the user, exit status 2."""
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config FILE``: the flake8 configuration whose ``import-cost-*`` settings apply."""
+    parser.add_argument(
+        "--config", metavar="FILE", help="flake8 configuration file (default: found the way flake8 finds it)"
+    )
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH``: the measured-cost database."""
+    parser.add_argument("--db", metavar="PATH", default=DEFAULT_DB, help=f"the cost database (default: {DEFAULT_DB})")
+
+
+def existing_paths(command: str, paths: list[str]) -> list[str]:
+    """``paths``, or a :class:`UsageError` naming the first that does not exist."""
+    for path in paths:
+        if not os.path.exists(path):
+            raise UsageError(f"{command}: no such file or directory: {path}")
+    return paths
