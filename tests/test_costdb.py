@@ -1,0 +1,206 @@
+"""The measured-cost store on real SQLite files: schema, runs, paths and every bad file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flake8_import_cost import costdb
+from flake8_import_cost.costdb import CostDBError, ImportEdge, ModuleTiming, Query, Run, Spread, StatementTiming
+
+
+def _run(root: Path, kind: str = "measure", *, target: str = "numpy") -> Run:
+    run = Run(kind, project_root=root, command=["flake8-import-cost", kind], repeat=3)
+    run.modules.append(
+        ModuleTiming(target, 0, "numpy", None, 0, str(root / ".venv/lib/site-packages/numpy/__init__.py"),
+                     Spread([900, 1000, 1300]), Spread([70_000, 80_000, 95_000]))
+    )  # fmt: skip
+    run.modules.append(
+        ModuleTiming(target, 1, "numpy.core", "numpy", 1, None, Spread([10, 20, 30]), Spread([100, 200, 300]))
+    )
+    return run
+
+
+def test_spread_statistics() -> None:
+    spread = Spread([5, 1, 3, 2, 4])
+    assert (spread.median, spread.low, spread.high) == (3, 1, 5)
+    assert spread.iqr == pytest.approx(2.0)
+    assert Spread([7]).iqr == 0.0
+    with pytest.raises(ValueError):
+        Spread([])
+
+
+def test_write_and_read_back(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    run = _run(tmp_path, "profile", target="")
+    run.total_samples = [100_000, 120_000, 110_000]
+    run.statements.append(StatementTiming(str(tmp_path / "shop" / "views.py"), 3, "shop.views", "module", Spread([5])))
+    run.imports.append(ImportEdge(0, "numpy", str(tmp_path / "shop" / "views.py"), 3, True))
+    run.queries.append(Query(0, "SELECT 1", 250.0, "django", str(tmp_path / "shop" / "views.py"), 9))
+    run_id = costdb.write_run(db, run)
+    connection = costdb.open_read_only(db)
+    latest = costdb.latest_run(connection, "profile")
+    assert latest is not None and latest["id"] == run_id
+    assert latest["total_us"] == 110_000 and latest["project_root"] == str(tmp_path)
+    modules = {row["name"]: row for row in connection.execute("SELECT * FROM modules")}
+    # Installed packages inside the project root keep their absolute path and are not project code.
+    assert modules["numpy"]["in_project"] == 0 and os.path.isabs(modules["numpy"]["path"])
+    assert modules["numpy"]["cumulative_us"] == 80_000 and modules["numpy"]["cumulative_max_us"] == 95_000
+    statement = connection.execute("SELECT path, in_project FROM statements").fetchone()
+    assert tuple(statement) == ("shop/views.py", 1)
+    query = connection.execute("SELECT path, line, sql FROM queries").fetchone()
+    assert tuple(query) == ("shop/views.py", 9, "SELECT 1")
+    assert costdb.latest_run(connection, "measure") is None
+    assert costdb.latest_run(connection, "profile", minor="2.7") is None
+
+
+def test_every_run_is_kept(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    first = costdb.write_run(db, _run(tmp_path))
+    second = costdb.write_run(db, _run(tmp_path))
+    connection = costdb.open_read_only(db)
+    assert [row["id"] for row in connection.execute("SELECT id FROM runs ORDER BY id")] == [first, second]
+    latest = costdb.latest_run(connection, "measure")
+    assert latest is not None and latest["id"] == second
+    connection.close()
+    assert costdb.delete_runs(db, [first]) == 1
+    connection = costdb.open_read_only(db)
+    assert connection.execute("SELECT COUNT(*) FROM modules").fetchone()[0] == 2  # the first run's rows went with it
+
+
+def test_a_failing_writer_leaves_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    costdb.write_run(db, _run(tmp_path))
+    broken = _run(tmp_path)
+    broken.modules.append(broken.modules[0])  # the same module twice: the insert fails half-way
+    with pytest.raises(CostDBError, match="UNIQUE constraint failed"):
+        costdb.write_run(db, broken)
+    connection = costdb.open_read_only(db)
+    assert connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+    assert connection.execute("SELECT COUNT(*) FROM modules").fetchone()[0] == 2
+
+
+def test_the_file_at_rest_is_one_file(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    costdb.write_run(db, _run(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["costs.db"]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert connection.execute("PRAGMA application_id").fetchone()[0] == costdb.APPLICATION_ID
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == costdb.SCHEMA_VERSION
+
+
+def test_stored_paths(tmp_path: Path) -> None:
+    root = str(tmp_path)
+    assert costdb.stored_path(str(tmp_path / "pkg" / "mod.py"), root) == ("pkg/mod.py", True)
+    assert costdb.stored_path("/usr/lib/python3/os.py", root) == ("/usr/lib/python3/os.py", False)
+    venv = tmp_path / "env"
+    venv.mkdir()
+    (venv / "pyvenv.cfg").write_text("home = /usr\n")
+    assert costdb.stored_path(str(venv / "lib" / "x.py"), root)[1] is False
+    assert costdb.stored_path(None, root) == (None, False)
+
+
+# -- bad files: one clear line each, never a traceback, nothing lost --------------------------------------
+
+
+def _sqlite_file(path: Path, *statements: str) -> Path:
+    with sqlite3.connect(path) as connection:
+        for statement in statements:
+            connection.execute(statement)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"this is not a database at all" * 100), "not an SQLite database"),
+        (lambda p: p.write_bytes(b""), "empty database"),
+        (lambda p: _sqlite_file(p, "CREATE TABLE songs (title TEXT)"), "not a flake8-import-cost database"),
+        (
+            lambda p: _sqlite_file(
+                p, f"PRAGMA application_id = {costdb.APPLICATION_ID}", "PRAGMA user_version = 99", "CREATE TABLE x (y)"
+            ),
+            "written by a newer flake8-import-cost (schema 99",
+        ),
+        (lambda p: p.mkdir(), "is a directory"),
+    ],
+    ids=["garbage", "empty", "foreign", "newer", "directory"],
+)
+def test_bad_files_for_readers(tmp_path: Path, make: object, message: str) -> None:
+    db = tmp_path / "costs.db"
+    make(db)  # type: ignore[operator]
+    with pytest.raises(CostDBError) as raised:
+        costdb.open_read_only(db)
+    assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    for _ in range(20):
+        costdb.write_run(db, _run(tmp_path))
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 3])
+    with pytest.raises(CostDBError) as raised:
+        connection = costdb.open_read_only(db)
+        connection.execute("SELECT * FROM modules").fetchall()
+    assert "\n" not in str(raised.value)
+
+
+def test_writers_refuse_foreign_and_newer_files_untouched(tmp_path: Path) -> None:
+    foreign = _sqlite_file(tmp_path / "app.db", "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('a')")
+    before = foreign.read_bytes()
+    with pytest.raises(CostDBError, match="not a flake8-import-cost database"):
+        costdb.write_run(foreign, _run(tmp_path))
+    assert foreign.read_bytes() == before
+
+
+def test_missing_file_for_readers(tmp_path: Path) -> None:
+    with pytest.raises(CostDBError, match="no such file"):
+        costdb.open_read_only(tmp_path / "nothing.db")
+
+
+def test_writer_in_a_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(CostDBError) as raised:
+        costdb.write_run(tmp_path / "no" / "such" / "dir" / "costs.db", _run(tmp_path))
+    assert "unable to open database file" in str(raised.value)
+
+
+def test_concurrent_writers_both_land(tmp_path: Path) -> None:
+    """Two processes write 20 runs each into one file at the same time: all 40 land."""
+    db = tmp_path / "costs.db"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from flake8_import_cost import costdb
+        for i in range(20):
+            run = costdb.Run("measure", project_root={str(tmp_path)!r}, command=[sys.argv[1]], repeat=1)
+            run.modules.append(costdb.ModuleTiming("m", 0, "m", None, 0, None, costdb.Spread([i]), costdb.Spread([i])))
+            costdb.write_run({str(db)!r}, run)
+        """
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", script, name]) for name in ("a", "b")]
+    assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
+    connection = costdb.open_read_only(db)
+    commands = [row[0] for row in connection.execute("SELECT command FROM runs")]
+    assert sorted(commands) == ['["a"]'] * 20 + ['["b"]'] * 20
+
+
+def test_a_reader_waits_out_a_writer_then_reports_the_lock(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    costdb.write_run(db, _run(tmp_path))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(CostDBError, match="database is locked"):
+            costdb.open_read_only(db)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert costdb.open_read_only(db).execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
