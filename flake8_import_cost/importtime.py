@@ -1,13 +1,17 @@
 """The import-time walker: which nodes run while a module is imported.
 
-This is the single place that knows the rules of SPEC §2. It visits only the
+This is the one place that knows what runs at import (see
+``docs/configuration.md``, "What counts as import time"). It visits only the
 code that runs at import (module and class bodies, decorators, bases,
 defaults, eager annotations, comprehensions that run, lambdas that are called,
 and the bodies of same-module functions called from import-time code), never
 the body of a function that is merely defined. Every node it reaches is
-indexed by type with a :class:`Where` that says in which context it runs, so
-each rule asks for the node types it cares about instead of walking the tree
-again.
+indexed by type with a :class:`~flake8_import_cost.context.Where` that says in
+which context it runs, so each rule asks for the node types it cares about
+instead of walking the tree again, and asks the walker, not the tree, how a
+value is used (:meth:`ImportTime.use`), which loops run a node
+(:meth:`ImportTime.enclosing_loops`) and which calls it did not follow
+(:meth:`ImportTime.unfollowed`).
 
 The walk uses an explicit stack, so deeply nested expressions cannot exhaust
 the interpreter's recursion limit.
@@ -20,93 +24,79 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from flake8_import_cost.context import Where
+from flake8_import_cost.knowledge.consumers import (
+    ITERATING_CALLS,
+    ITERATING_METHODS,
+    KEY_CALLERS,
+    PRINTING_CALLS,
+    SIZING_CALLS,
+)
+from flake8_import_cost.limits import MAX_CALL_DEPTH, MAX_SITES_PER_FUNCTION, MAX_VALUE_DEPTH
 from flake8_import_cost.names import Names
 
 if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
-    from typing import Literal, TypeVar, Union
+    from typing import Literal, TypeVar
 
-    from flake8_import_cost.names import FunctionNode, ScopeNode
+    from flake8_import_cost.context import Runnable
+    from flake8_import_cost.names import FunctionNode
 
-    #: Same-module code a call can run.
-    Runnable = Union[FunctionNode, ast.Lambda]
-    Kind = Literal["module", "class", "decorator", "base", "default", "annotation", "function"]
     N = TypeVar("N", bound=ast.AST)
-    _Visitor = Callable[["ImportTime", Any, "Where"], None]
-
-#: How many same-module calls deep the walker follows import-time calls.
-MAX_CALL_DEPTH = 4
-#: How many import-time call sites of one function the walker follows. Each
-#: site walks the body again (a finding inside is reported at every site), so
-#: a module calling one constructor hundreds of times stays cheap to check.
-MAX_SITES_PER_FUNCTION = 16
-
-
-#: Builtins that iterate an iterable passed to them to the end.
-CONSUMING_BUILTINS = frozenset(
-    {"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min", "max", "any", "all"}
-)
-#: Methods that iterate an iterable argument to the end (``"".join(gen)``).
-CONSUMING_METHODS = frozenset({"join", "extend", "update", "writelines", "fromkeys"})
-#: Builtins and methods that call a ``key=`` function they are given.
-KEY_CALLERS = frozenset({"sorted", "min", "max", "sort"})
+    _Visitor = Callable[["ImportTime", Any, Where], None]
+    How = Literal["iterated", "sized", "printed", "indexed", "sliced", "truth", "formatted", "keyword", "method"]
+    Extent = Literal["full", "partial", "none"]
+    Unfollowed = Literal["depth", "sites", "cycle", "async", "generator"]
 
 #: Fields that hold no code: operator and context singletons, type comments.
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "type_comment"})
 #: Per node type, the fields that may hold child nodes, last field first.
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _EAGER_ANNOTATIONS_BY_DEFAULT = sys.version_info < (3, 14)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-class CallSite:
-    """An import-time call (or decorator) that runs a same-module function,
-    and how the call names it: ``helper`` or ``Config.__init__``."""
+class Use:
+    """How import-time code uses the value of an expression where it stands.
 
-    __slots__ = ("node", "function", "name")
+    ``how`` is what Python does with the value; ``at`` is the node that does it
+    (the call, loop, comprehension, subscript, test...). ``name`` says more:
+    the qualified name of the callable (``list``, ``itertools.islice``,
+    ``.join`` for a method), ``for``, ``comprehension``, ``unpacking`` or
+    ``in`` for other iterations, ``f-string`` or ``%`` for formatting, the
+    keyword for ``keyword``, ``step`` for a slice with a step, the method for
+    ``method`` (the value's method is called: ``conn.execute(...)``). ``extent``, for
+    an iteration, is how far the value is iterated at import time: ``full``,
+    ``partial`` (``any()``, ``next()``, ``in``) or ``none`` (``iter()`` is
+    called, as by ``enumerate()``, but nothing consumes the items).
+    """
 
-    def __init__(self, node: ast.expr, function: Runnable, name: str) -> None:
-        self.node = node
-        self.function = function
+    __slots__ = ("how", "at", "name", "extent")
+
+    def __init__(self, how: How, at: ast.AST, name: str | None = None, extent: Extent = "none") -> None:
+        self.how = how
+        self.at = at
         self.name = name
+        self.extent = extent
 
-
-class Where:
-    """The context in which an import-time node runs: its kind, the class or
-    called function whose body it is in (``None`` for the module), and the
-    same-module calls that led there, outermost first."""
-
-    __slots__ = ("kind", "scope", "via")
-
-    def __init__(self, kind: Kind, scope: ScopeNode | None = None, via: tuple[CallSite, ...] = ()) -> None:
-        self.kind = kind
-        self.scope = scope
-        self.via = via
-
-    def anchor(self, node: ast.AST) -> ast.AST:
-        """Where a finding on ``node`` is reported: the import-time call site, if any."""
-        return self.via[0].node if self.via else node
-
-    @property
-    def suffix(self) -> str:
-        """Message suffix naming the function that runs the code, if any."""
-        if not self.via:
-            return ""
-        inner = self.via[-1].name
-        if len(self.via) == 1:
-            return f" (in {inner}(), called at import time)"
-        chain = " via ".join(f"{site.name}()" for site in reversed(self.via[:-1]))
-        return f" (in {inner}(), called at import time via {chain})"
+    def __repr__(self) -> str:
+        return f"Use({self.how!r}, {type(self.at).__name__}, name={self.name!r}, extent={self.extent!r})"
 
 
 class ImportTime:
     """Every node of one module that runs at import, indexed by node type."""
 
     def __init__(self, tree: ast.Module, names: Names) -> None:
+        self.tree = tree
         self.names = names
+        self.module = Where("module", tree)
         self.eager_annotations = _EAGER_ANNOTATIONS_BY_DEFAULT and not names.future_annotations
         self._by_type: dict[type[ast.AST], list[tuple[ast.AST, Where]]] = {}
         self._parents: dict[ast.AST, ast.AST] = {}
-        self._running: set[ast.AST] = set()
+        #: Loops, comprehensions and generators that iterate at import, and how far.
+        self._running: dict[ast.AST, Extent] = {}
         self._sites: dict[ast.AST, int] = {}
+        self._unfollowed: dict[ast.AST, Unfollowed] = {}
         self._generators: dict[ast.AST, bool] = {}
         #: Module names bound once to a generator expression, consumed where the name is.
         self._generator_names = {
@@ -131,11 +121,156 @@ class ImportTime:
         """Whether ``node`` (a loop, comprehension or generator) iterates at import."""
         return node in self._running
 
+    def iterates(self, node: ast.AST) -> Extent:
+        """How far ``node`` (a loop, comprehension or generator) iterates at import:
+        a generator that ``any()`` consumes may stop early (``partial``)."""
+        return self._running.get(node, "none")
+
+    def unfollowed(self, site: ast.AST) -> Unfollowed | None:
+        """Why the walker did not walk the body of the same-module function that
+        the import-time call ``site`` runs: ``depth`` (more than the call depth
+        it follows), ``sites`` (the function's body was walked for enough call
+        sites already), ``cycle``, ``async`` (calling it builds a coroutine) or
+        ``generator`` (its body runs only when the generator is consumed)."""
+        return self._unfollowed.get(site)
+
+    def use(self, node: ast.expr, where: Where) -> Use | None:
+        """How the value of the import-time expression ``node`` is used where it
+        stands, seen through the expressions that pass a value on unchanged
+        (``a if c else b``, ``(x := a)``, the last operand of ``or``/``and``);
+        ``None`` when it is only stored, passed on or returned."""
+        child: ast.AST = node
+        for _ in range(MAX_VALUE_DEPTH):
+            parent = self._parents.get(child)
+            if parent is None:
+                return None
+            if isinstance(parent, ast.IfExp) and child is not parent.test:
+                child = parent
+                continue
+            if isinstance(parent, ast.NamedExpr) or (isinstance(parent, ast.BoolOp) and child is parent.values[-1]):
+                child = parent
+                continue
+            return self._use_in(parent, child, where)
+        return None
+
+    def consumption(self, node: ast.expr, where: Where) -> Extent:
+        """How far the iterable ``node`` is iterated at import time."""
+        use = self.use(node, where)
+        return use.extent if use is not None and use.how == "iterated" else "none"
+
+    def enclosing_loops(self, node: ast.AST) -> tuple[ast.AST, list[list[ast.expr]]]:
+        """The outermost import-time loop around ``node`` (``node`` itself when
+        there is none), and for each loop around it, innermost first, the
+        iterables whose sizes multiply how often that loop runs ``node``."""
+        outermost, levels = node, []
+        child: ast.AST = node
+        parent = self._parents.get(child)
+        while parent is not None and not isinstance(parent, _SCOPES):
+            if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body:
+                levels.append([parent.iter])
+                outermost = parent
+            elif isinstance(parent, ast.comprehension):
+                owner = self._parents.get(parent)
+                if not isinstance(owner, _COMPREHENSIONS) or owner not in self._running:
+                    break
+                index = owner.generators.index(parent)
+                before = owner.generators[: index + (0 if child is parent.iter else 1)]
+                levels.append([generator.iter for generator in before])
+                outermost = parent = owner
+            elif isinstance(parent, _COMPREHENSIONS) and parent in self._running:
+                levels.append([generator.iter for generator in parent.generators])
+                outermost = parent
+            child, parent = parent, self._parents.get(parent)
+        return outermost, levels
+
+    # -- how a value is used -------------------------------------------------
+
+    def _use_in(self, parent: ast.AST, child: ast.AST, where: Where) -> Use | None:
+        if isinstance(parent, ast.Call):
+            return self._use_in_call(parent, child, where) if child is not parent.func else None
+        if isinstance(parent, ast.Attribute):
+            call = self._parents.get(parent)
+            if child is parent.value and isinstance(call, ast.Call) and call.func is parent:
+                return Use("method", call, parent.attr)
+            return None
+        if isinstance(parent, ast.keyword):
+            call = self._parents.get(parent)
+            if isinstance(call, ast.Call) and parent.arg is not None:
+                return Use("keyword", call, parent.arg)
+            return None
+        if isinstance(parent, ast.Subscript):
+            if child is not parent.value:
+                return None
+            if isinstance(parent.slice, ast.Slice):
+                return Use("sliced", parent, "step" if parent.slice.step is not None else None)
+            return Use("indexed", parent)
+        if isinstance(parent, (ast.For, ast.AsyncFor)):
+            return Use("iterated", parent, "for", "full") if child is parent.iter else None
+        if isinstance(parent, ast.comprehension):
+            owner = self._parents.get(parent, parent)
+            if child is parent.iter:
+                extent = self._comprehension_extent(owner, where)
+                return Use("iterated", owner, "comprehension", extent)
+            return Use("truth", owner) if child in parent.ifs else None
+        if isinstance(parent, ast.Starred):
+            return Use("iterated", self._parents.get(parent, parent), "unpacking", "full")
+        if isinstance(parent, ast.Assign):
+            unpacked = child is parent.value and any(isinstance(t, (ast.Tuple, ast.List)) for t in parent.targets)
+            return Use("iterated", parent, "unpacking", "full") if unpacked else None
+        if isinstance(parent, ast.Compare):
+            for op, right in zip(parent.ops, parent.comparators):
+                if right is child and isinstance(op, (ast.In, ast.NotIn)):
+                    return Use("iterated", parent, "in", "partial")
+            return None
+        if isinstance(parent, (ast.If, ast.While, ast.Assert, ast.IfExp)):
+            return Use("truth", parent) if child is parent.test else None
+        if isinstance(parent, ast.UnaryOp):
+            return Use("truth", parent) if isinstance(parent.op, ast.Not) else None
+        if isinstance(parent, ast.BoolOp):
+            return Use("truth", parent)  # the last operand was seen through by use()
+        if isinstance(parent, ast.FormattedValue):
+            return Use("formatted", self._parents.get(parent, parent), "f-string")
+        if isinstance(parent, ast.BinOp) and child is parent.right and isinstance(parent.op, ast.Mod):
+            left = parent.left
+            if isinstance(left, ast.Constant) and isinstance(left.value, str):
+                return Use("formatted", parent, "%")
+        return None
+
+    def _use_in_call(self, call: ast.Call, child: ast.AST, where: Where) -> Use | None:
+        if child not in call.args:
+            return None
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in ITERATING_METHODS:
+            extent: Extent = "full" if ITERATING_METHODS[func.attr] == "full" else "partial"
+            return Use("iterated", call, f".{func.attr}", extent)
+        name = self.names.qualified(func, where.scope)
+        if name is None:
+            return None
+        how = ITERATING_CALLS.get(name)
+        if how == "full":
+            return Use("iterated", call, name, "full")
+        if how == "partial":
+            return Use("iterated", call, name, "partial")
+        if how is not None:  # a lazy wrapper: iterated as far as the wrapper is
+            outer = self.consumption(call, where)
+            if how == "partial-wrapper" and outer == "full":
+                outer = "partial"
+            return Use("iterated", call, name, outer)
+        if name in SIZING_CALLS:
+            return Use("sized", call, name)
+        if name in PRINTING_CALLS:
+            return Use("printed", call, name)
+        return None
+
+    def _comprehension_extent(self, owner: ast.AST, where: Where) -> Extent:
+        if isinstance(owner, ast.GeneratorExp):
+            return self._running.get(owner, "none")
+        return "full"
+
     # -- the walk ------------------------------------------------------------
 
     def _walk(self, tree: ast.Module) -> None:
-        where = Where("module")
-        self._push_all(tree.body, tree, where)
+        self._push_all(tree.body, tree, self.module)
         stack = self._stack
         while stack:
             node, parent, where = stack.pop()
@@ -169,16 +304,21 @@ class ImportTime:
 
     def _push_arguments(self, node: FunctionNode | ast.Lambda, where: Where) -> None:
         args = node.args
-        default = Where("default", where.scope, where.via)
+        default = where.of_kind("default")
         for value in (*args.defaults, *args.kw_defaults):
             self._push(value, node, default)
         if self.eager_annotations and not isinstance(node, ast.Lambda):
-            annotation = Where("annotation", where.scope, where.via)
+            annotation = where.of_kind("annotation")
             every = (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)
             for arg in every:
                 if arg is not None:
                     self._push(arg.annotation, node, annotation)
             self._push(node.returns, node, annotation)
+
+    def _run(self, node: ast.AST, generators: list[ast.comprehension], extent: Extent) -> None:
+        self._running[node] = extent
+        for generator in generators:
+            self._running[generator] = extent
 
     # -- visitors ------------------------------------------------------------
 
@@ -187,15 +327,15 @@ class ImportTime:
         self._push_decorators(node, where)
 
     def _visit_class(self, node: ast.ClassDef, where: Where) -> None:
-        self._push_all(node.body, node, Where("class", node, where.via))
-        base = Where("base", where.scope, where.via)
+        self._push_all(node.body, node, where.inside(node, "class"))
+        base = where.of_kind("base")
         for keyword in node.keywords:
             self._push(keyword.value, node, base)
         self._push_all(node.bases, node, base)
         self._push_decorators(node, where)
 
     def _push_decorators(self, node: FunctionNode | ast.ClassDef, where: Where) -> None:
-        decorator = Where("decorator", where.scope, where.via)
+        decorator = where.of_kind("decorator")
         for expr in node.decorator_list:
             if not isinstance(expr, ast.Call):
                 self._follow(expr, expr, where)
@@ -222,39 +362,40 @@ class ImportTime:
         self._push(node.value, node, where)
         self._push(node.target, node, where)
         if self.eager_annotations and where.kind in ("module", "class"):
-            self._push(node.annotation, node, Where("annotation", where.scope, where.via))
+            self._push(node.annotation, node, where.of_kind("annotation"))
 
     def _visit_nothing(self, node: ast.AST, where: Where) -> None:
         """Imports and type aliases: indexed, but nothing inside them runs."""
 
     def _visit_loop(self, node: ast.For | ast.AsyncFor, where: Where) -> None:
-        self._running.add(node)
+        self._run(node, [], "full")
         self._push_children(node, where)
 
     def _visit_eager_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp, where: Where) -> None:
-        self._running.add(node)
-        self._running.update(node.generators)
+        self._run(node, node.generators, "full")
         self._push_children(node, where)
 
     def _visit_generator(self, node: ast.GeneratorExp, where: Where) -> None:
-        if self._is_consumed(node):
-            self._running.add(node)
-            self._running.update(node.generators)
+        extent = self.consumption(node, where)
+        if extent != "none":
+            self._run(node, node.generators, extent)
             self._push_children(node, where)
         else:
             # Creating a generator evaluates its first iterable (and calls
             # iter() on it); the rest runs only when something consumes it.
-            self._push(node.generators[0].iter, node.generators[0], where)
+            first = node.generators[0]
+            self._parents[first] = node
+            self._push(first.iter, first, where)
 
     def _visit_name(self, node: ast.Name, where: Where) -> None:
         """``G = (f(x) for x in xs)`` then ``sum(G)``: the generator runs where its name is consumed."""
-        if node.id not in self._generator_names or not self._is_consumed(node):
+        if node.id not in self._generator_names:
             return
+        extent = self.consumption(node, where)
         generator = self.names.value(node.id, where.scope)
-        if not isinstance(generator, ast.GeneratorExp) or generator in self._running:
+        if extent == "none" or not isinstance(generator, ast.GeneratorExp) or generator in self._running:
             return
-        self._running.add(generator)
-        self._running.update(generator.generators)
+        self._run(generator, generator.generators, extent)
         first = generator.generators[0]  # its iterable ran where the generator was created
         self._push_all(first.ifs, first, where)
         self._push(first.target, first, where)
@@ -276,71 +417,36 @@ class ImportTime:
 
     def _follow(self, site: ast.expr, func: ast.expr, where: Where) -> None:
         """Walk the body of the same-module function that ``site`` calls."""
-        if len(where.via) >= MAX_CALL_DEPTH:
-            return
-        found = self.callee(func, where.scope)
+        found = self.names.callee(func, where.scope)
         if found is None:
             return
         function, name = found
-        if isinstance(function, ast.AsyncFunctionDef):
-            return  # calling an async function only creates a coroutine
-        if any(step.function is function for step in where.via):
+        reason = self._why_not_follow(site, function, where)
+        if reason is not None:
+            self._unfollowed[site] = reason
             return
-        sites = self._sites.get(function, 0)
-        if sites >= MAX_SITES_PER_FUNCTION:
-            return
-        self._sites[function] = sites + 1
+        self._sites[function] = self._sites.get(function, 0) + 1
+        inner = where.call(site, function, name)
         if isinstance(function, ast.Lambda):
-            inner = Where("function", where.scope, (*where.via, CallSite(site, function, name)))
             self._push(function.body, function, inner)
-            return
-        if self._is_generator_function(function) and not (isinstance(site, ast.Call) and self._is_consumed(site)):
-            return  # its body runs only when the generator is consumed
-        inner = Where("function", function, (*where.via, CallSite(site, function, name)))
-        self._push_all(function.body, function, inner)
+        else:
+            self._push_all(function.body, function, inner)
 
-    def callee(self, func: ast.expr, scope: ScopeNode | None) -> tuple[Runnable, str] | None:
-        """The same-module code a call runs: a function, a lambda bound to a name,
-        a static or class method called on its class, or the ``__init__`` of a
-        class or of its nearest same-module base (also through a name assigned
-        once: ``run = helper; run()``)."""
-        called = func.id if isinstance(func, ast.Name) else None
-        func = self.names.resolve(func, scope)
-        if isinstance(func, ast.Lambda) and called is not None:
-            return func, called
-        if isinstance(func, ast.Name):
-            function = self.names.function(func.id, scope)
-            if function is not None:
-                return function, func.id
-            cls = self._local_class(func.id, scope)
-            if cls is not None:
-                init = self._method(cls, "__init__", 0)
-                if init is not None:
-                    return init, f"{func.id}.__init__"
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            cls = self._local_class(func.value.id, scope)
-            if cls is not None:
-                method = self._method(cls, func.attr, 0)
-                if method is not None and _is_static_or_class_method(method):
-                    return method, f"{func.value.id}.{func.attr}"
-        return None
-
-    def _method(self, cls: ast.ClassDef, name: str, depth: int) -> FunctionNode | None:
-        """``name`` defined in ``cls`` or inherited from a same-module base."""
-        method = self.names.scope(cls).function(name)
-        if method is not None or depth >= MAX_CALL_DEPTH:
-            return method
-        for base in cls.bases:
-            if isinstance(base, ast.Name):
-                parent = self._local_class(base.id, None)
-                if parent is not None and parent is not cls:
-                    return self._method(parent, name, depth + 1)
-        return None
-
-    def _local_class(self, name: str, scope: ScopeNode | None) -> ast.ClassDef | None:
-        found = self.names.binding(name, scope)
-        if found is not None and len(found[1]) == 1 and isinstance(found[1][0].node, ast.ClassDef):
-            return found[1][0].node
+    def _why_not_follow(self, site: ast.expr, function: Runnable, where: Where) -> Unfollowed | None:
+        if len(where.via) >= MAX_CALL_DEPTH:
+            return "depth"
+        if isinstance(function, ast.AsyncFunctionDef):
+            return "async"  # calling an async function only creates a coroutine
+        if any(step.function is function for step in where.via):
+            return "cycle"
+        if self._sites.get(function, 0) >= MAX_SITES_PER_FUNCTION:
+            return "sites"
+        if (
+            not isinstance(function, ast.Lambda)
+            and self._is_generator_function(function)
+            and not (isinstance(site, ast.Call) and self.consumption(site, where) != "none")
+        ):
+            return "generator"  # its body runs only when the generator is consumed
         return None
 
     def _is_generator_function(self, function: FunctionNode) -> bool:
@@ -349,24 +455,6 @@ class ImportTime:
         if known is None:
             known = self._generators[function] = _contains_yield(function)
         return known
-
-    def _is_consumed(self, node: ast.expr) -> bool:
-        """Whether the iterable ``node`` is iterated to the end where it stands."""
-        parent = self._parents.get(node)
-        if isinstance(parent, ast.Call):
-            if node not in parent.args:
-                return False
-            name = _callee_name(parent.func)
-            if isinstance(parent.func, ast.Name):
-                return name in CONSUMING_BUILTINS and self.names.binding(parent.func.id) is None
-            return name in CONSUMING_METHODS
-        if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
-            return parent.iter is node and parent in self._running
-        if isinstance(parent, ast.Starred):
-            return True
-        if isinstance(parent, ast.Assign):
-            return any(isinstance(t, (ast.Tuple, ast.List)) for t in parent.targets)
-        return False
 
 
 _VISITORS: dict[type[ast.AST], _Visitor] = {
@@ -430,18 +518,12 @@ def _is_main_guard(test: ast.expr) -> bool:
     )
 
 
-def _is_static_or_class_method(function: FunctionNode) -> bool:
-    return any(
-        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in function.decorator_list
-    )
-
-
 def _contains_yield(function: FunctionNode) -> bool:
     pending: list[ast.AST] = list(function.body)
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return True
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        if not isinstance(node, _SCOPES):
             pending.extend(ast.iter_child_nodes(node))
     return False

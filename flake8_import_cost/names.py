@@ -8,8 +8,9 @@ cheap; class and function scopes are read on first use.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from flake8_import_cost.limits import MAX_BASE_DEPTH, MAX_VALUE_DEPTH
 
 if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
     from typing import Literal, Union
@@ -17,6 +18,8 @@ if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
     FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
     ScopeNode = Union[ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]
     BindingKind = Literal["import", "assign", "def", "class", "other"]
+    #: Same-module code a call can run.
+    Runnable = Union[FunctionNode, ast.Lambda]
 
 
 class Binding:
@@ -49,7 +52,6 @@ class Scope:
         #: Shared by the scopes of a module: each function or class -> the scope it is defined in.
         self._enclosing = enclosing if enclosing is not None else {}
         self.bindings: dict[str, list[Binding]] = {}
-        self.star_imports: list[str] = []
         self._in_handler = False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = node.args
@@ -73,13 +75,6 @@ class Scope:
             assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             return node
         return None
-
-    def imports(self) -> Iterator[tuple[str, Binding]]:
-        """Every import binding of this scope, with the local name it binds."""
-        for name, bindings in self.bindings.items():
-            for binding in bindings:
-                if binding.kind == "import":
-                    yield name, binding
 
     def _bind(self, name: str, binding: Binding) -> None:
         binding.fallback = self._in_handler
@@ -107,8 +102,7 @@ class Scope:
             module = "." * stmt.level + (stmt.module or "")
             for alias in stmt.names:
                 if alias.name == "*":
-                    self.star_imports.append(module)
-                    continue
+                    continue  # binds names no one can see statically
                 sep = "" if module.endswith(".") else "."
                 qualified = f"{module}{sep}{alias.name}"
                 self._bind(alias.asname or alias.name, Binding("import", stmt, target=qualified))
@@ -169,10 +163,32 @@ _TRY_TYPES: tuple[type[ast.stmt], ...] = tuple(
 _TYPE_ALIAS: type[ast.stmt] | None = getattr(ast, "TypeAlias", None)
 
 
+class Lookup:
+    """The bindings of a name in the innermost scope that binds it."""
+
+    __slots__ = ("scope", "bindings")
+
+    def __init__(self, scope: Scope, bindings: list[Binding]) -> None:
+        self.scope = scope
+        self.bindings = bindings
+
+    @property
+    def single(self) -> Binding | None:
+        """The one binding, when the name is bound exactly once."""
+        return self.bindings[0] if len(self.bindings) == 1 else None
+
+    @property
+    def imported(self) -> bool:
+        """Whether every binding is an import."""
+        return all(binding.kind == "import" for binding in self.bindings)
+
+
 class Names:
-    """Resolves names of one module to qualified names and simple values."""
+    """Resolves names of one module to qualified names, simple values and the
+    same-module code that calls run."""
 
     def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
         self._enclosing: dict[ast.AST, ScopeNode] = {}
         self.module = Scope(tree, self._enclosing)
         self._scopes: dict[ast.AST, Scope] = {tree: self.module}
@@ -183,34 +199,32 @@ class Names:
             for stmt in tree.body
         )
 
-    def scope(self, node: ScopeNode | None) -> Scope:
-        """The scope of ``node`` (the module when ``None``), read on first use."""
-        if node is None:
-            return self.module
+    def scope(self, node: ScopeNode) -> Scope:
+        """The scope of ``node``, read on first use."""
         scope = self._scopes.get(node)
         if scope is None:
             scope = self._scopes[node] = Scope(node, self._enclosing)
         return scope
 
-    def binding(self, name: str, scope: ScopeNode | None = None) -> tuple[Scope, list[Binding]] | None:
-        """The innermost bindings of ``name`` seen from ``scope``: the scope itself,
-        the functions it is nested in (never a class body around a method), then
-        the module."""
+    def lookup(self, name: str, scope: ScopeNode) -> Lookup | None:
+        """The bindings of ``name`` seen from ``scope``: the scope itself, the
+        functions it is nested in (never a class body around a method), then
+        the module; ``None`` for a name the module never binds (a builtin)."""
         node: ScopeNode | None = scope
         while node is not None and not isinstance(node, ast.Module):
             local = self.scope(node)
             found = local.bindings.get(name)
             if found:
-                return local, found
+                return Lookup(local, found)
             node = self._enclosing.get(node)
             while isinstance(node, ast.ClassDef):
                 node = self._enclosing.get(node)
         found = self.module.bindings.get(name)
         if found:
-            return self.module, found
+            return Lookup(self.module, found)
         return None
 
-    def qualified(self, node: ast.expr, scope: ScopeNode | None = None) -> str | None:
+    def qualified(self, node: ast.expr, scope: ScopeNode) -> str | None:
         """The dotted name ``node`` refers to: ``np.array`` -> ``numpy.array``.
 
         Builtins and names the module never binds resolve to themselves
@@ -223,45 +237,103 @@ class Names:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        found = self.binding(node.id, scope)
+        found = self.lookup(node.id, scope)
         if found is None:
             root = node.id
         else:
-            bindings = found[1]
-            if any(b.kind != "import" for b in bindings):
+            if not found.imported:
                 return None
             # The last import stands, but an ``except ImportError:`` fallback
             # (``try: import regex as rx`` / ``except ...: import re as rx``)
             # yields to the import the module prefers.
-            preferred = [b for b in bindings if not b.fallback] or bindings
+            preferred = [b for b in found.bindings if not b.fallback] or found.bindings
             root = preferred[-1].target or node.id
         if attrs:
             return root + "." + ".".join(reversed(attrs))
         return root
 
-    def value(self, name: str, scope: ScopeNode | None = None) -> ast.expr | None:
+    def value(self, name: str, scope: ScopeNode) -> ast.expr | None:
         """The one expression ``name`` was assigned, seen from ``scope``."""
-        found = self.binding(name, scope)
-        if found is None or len(found[1]) != 1:
-            return None
-        return found[1][0].value
+        found = self.lookup(name, scope)
+        binding = found.single if found is not None else None
+        return binding.value if binding is not None else None
 
-    def resolve(self, node: ast.expr, scope: ScopeNode | None = None, depth: int = 8) -> ast.expr:
+    def resolve(self, node: ast.expr, scope: ScopeNode) -> ast.expr:
         """Follow names assigned exactly once to the expression they stand for."""
-        while isinstance(node, ast.Name) and depth > 0:
+        for _ in range(MAX_VALUE_DEPTH):
+            if not isinstance(node, ast.Name):
+                break
             value = self.value(node.id, scope)
             if value is None:
                 break
-            node, depth = value, depth - 1
+            node = value
         return node
 
-    def function(self, name: str, scope: ScopeNode | None = None) -> FunctionNode | None:
+    def function(self, name: str, scope: ScopeNode) -> FunctionNode | None:
         """The same-module function ``name`` calls, seen from ``scope``."""
-        found = self.binding(name, scope)
-        if found is None:
-            return None
-        return found[0].function(name)
+        found = self.lookup(name, scope)
+        return found.scope.function(name) if found is not None else None
 
-    def is_builtin(self, node: ast.expr, name: str, scope: ScopeNode | None = None) -> bool:
+    def local_class(self, name: str, scope: ScopeNode) -> ast.ClassDef | None:
+        """The same-module class ``name`` refers to, when it is bound once, to a class."""
+        found = self.lookup(name, scope)
+        binding = found.single if found is not None else None
+        if binding is not None and isinstance(binding.node, ast.ClassDef):
+            return binding.node
+        return None
+
+    def is_builtin(self, node: ast.expr, name: str, scope: ScopeNode) -> bool:
         """Whether ``node`` is the unshadowed builtin ``name``."""
-        return isinstance(node, ast.Name) and node.id == name and self.binding(name, scope) is None
+        return isinstance(node, ast.Name) and node.id == name and self.lookup(name, scope) is None
+
+    def is_unbound(self, name: str, scope: ScopeNode) -> bool:
+        """Whether the module never binds ``name`` where ``scope`` sees it (a builtin, or nothing)."""
+        return self.lookup(name, scope) is None
+
+    def callee(self, func: ast.expr, scope: ScopeNode) -> tuple[Runnable, str] | None:
+        """The same-module code a call runs, and how the call names it: a
+        function, a lambda bound to a name, a static or class method called on
+        its class, or the ``__init__`` of a class or of its nearest same-module
+        base (also through a name assigned once: ``run = helper; run()``)."""
+        called = func.id if isinstance(func, ast.Name) else None
+        func = self.resolve(func, scope)
+        if isinstance(func, ast.Lambda) and called is not None:
+            return func, called
+        if isinstance(func, ast.Name):
+            function = self.function(func.id, scope)
+            if function is not None:
+                return function, func.id
+            cls = self.local_class(func.id, scope)
+            if cls is not None:
+                init = self.method(cls, "__init__")
+                if init is not None:
+                    return init, f"{func.id}.__init__"
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = self.local_class(func.value.id, scope)
+            if cls is not None:
+                method = self.method(cls, func.attr)
+                if method is not None and _is_static_or_class_method(method):
+                    return method, f"{func.value.id}.{func.attr}"
+        return None
+
+    def method(self, cls: ast.ClassDef, name: str) -> FunctionNode | None:
+        """``name`` defined in ``cls`` or inherited from a same-module base."""
+        for _ in range(MAX_BASE_DEPTH):
+            method = self.scope(cls).function(name)
+            if method is not None:
+                return method
+            parent = next(
+                (found for base in cls.bases if isinstance(base, ast.Name)
+                 for found in (self.local_class(base.id, self.tree),) if found is not None),
+                None,
+            )  # fmt: skip
+            if parent is None or parent is cls:
+                return None
+            cls = parent
+        return None
+
+
+def _is_static_or_class_method(function: FunctionNode) -> bool:
+    return any(
+        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in function.decorator_list
+    )

@@ -1,10 +1,10 @@
-"""The flake8 entry point: options, ``Plugin.run`` and error containment.
+"""The flake8 entry point: options and ``Plugin.run``.
 
 flake8 wraps exceptions raised by a plugin's ``__init__`` but not those raised
 while ``run()`` is iterated: one would end the whole flake8 run with a raw
-traceback. So every rule runs inside its own ``try``; a bug in one rule
-becomes a single warning on stderr that names the rule and the file, and the
-other rules still report.
+traceback. The runner (:func:`flake8_import_cost.runner.lint`) contains every
+failure: a bug in one rule becomes a single warning on stderr that names the
+rule and the file, and the other rules still report.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from flake8_import_cost import __version__
-from flake8_import_cost.rules import FAMILIES, OFF_BY_DEFAULT, RULES, Rule
-from flake8_import_cost.rules.base import FileContext
+from flake8_import_cost.rules import OFF_BY_DEFAULT
+from flake8_import_cost.runner import lint, stderr_warner
 from flake8_import_cost.settings import Settings, SettingsError, from_namespace, register
 
 
@@ -30,12 +30,13 @@ class Plugin:
     settings = Settings()
     #: Off-by-default codes the user selected by a prefix at least as long as ``IMC4``.
     opted_in: frozenset[str] = frozenset()
+    #: Set by a command's linter: a bad option value is its error to report, not flake8's.
+    raise_settings_errors = False
 
     def __init__(self, tree: ast.AST, filename: str = "stdin", lines: list[str] | None = None) -> None:
         self.tree = tree
         self.filename = filename
         self.lines = lines or []
-        self._reported: set[str] = set()
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
@@ -47,6 +48,8 @@ class Plugin:
         try:
             cls.settings = from_namespace(options)
         except SettingsError as error:
+            if cls.raise_settings_errors:
+                raise
             print(f"flake8: error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
         # flake8 lets any explicit selection (even plain ``IMC``) override its
@@ -56,43 +59,16 @@ class Plugin:
             code for code in OFF_BY_DEFAULT if any(len(s) >= 4 and code.startswith(s) for s in selected)
         )
 
+    @classmethod
+    def enabled(cls, code: str) -> bool:
+        """Whether the rule ``code`` runs: every rule but those off by default that were not opted in."""
+        return code not in OFF_BY_DEFAULT or code in cls.opted_in
+
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         if not isinstance(self.tree, ast.Module):
             return
-        context = FileContext(self.tree, self.filename, self.lines, self.settings)
-        for family in FAMILIES:
-            try:
-                if family.wanted is not None and not family.wanted(context):
-                    continue
-                rules = family.rules()
-            except Exception as error:  # noqa: BLE001 - contain any bug in a rule
-                self._warn("/".join(family.codes), error)
-                continue
-            for rule in rules:
-                yield from self._check(rule, context)
-        for code in RULES.keys() - _FAMILY_CODES:  # rules registered from outside the families
-            yield from self._check(RULES[code], context)
-
-    def _check(self, rule: Rule, context: FileContext) -> Iterator[tuple[int, int, str, type[Plugin]]]:
-        if rule.code in OFF_BY_DEFAULT and rule.code not in self.opted_in:
-            return
-        try:
-            findings = list(rule.check(context))
-        except Exception as error:  # noqa: BLE001 - contain any bug in a rule
-            self._warn(rule.code, error)
-            return
+        findings = lint(
+            self.tree, self.filename, self.lines, self.settings, enabled=self.enabled, warn=stderr_warner(self.filename)
+        )
         for finding in findings:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
-
-    def _warn(self, what: str, error: Exception) -> None:
-        """One line on stderr per distinct problem in a file."""
-        problem = f"{type(error).__name__}: {error}"
-        if problem not in self._reported:
-            self._reported.add(problem)
-            print(
-                f"flake8-import-cost: {what} failed on {self.filename}: {problem} (skipped; please report this bug)",
-                file=sys.stderr,
-            )
-
-
-_FAMILY_CODES = frozenset(code for family in FAMILIES for code in family.codes)

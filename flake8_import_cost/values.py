@@ -16,7 +16,8 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from flake8_import_cost.importtime import MAX_CALL_DEPTH, CallSite, ImportTime
+from flake8_import_cost.context import Flow
+from flake8_import_cost.limits import MAX_CALL_DEPTH, MAX_VALUE_DEPTH
 from flake8_import_cost.names import Names
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 #: Anything bigger is "huge" for every rule; folding clamps to it.
 HUGE = 10**30
-_MAX_DEPTH = 12
 
 _BINARY: dict[type[ast.operator], Callable[[int, int], int]] = {
     ast.Add: operator.add,
@@ -40,21 +40,6 @@ _BINARY: dict[type[ast.operator], Callable[[int, int], int]] = {
 _WRAPPERS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "enumerate", "dict"})
 
 
-class Flow:
-    """An expression together with where it is read: its scope and the calls that led there."""
-
-    __slots__ = ("expr", "scope", "via")
-
-    def __init__(self, expr: ast.expr, scope: ScopeNode | None, via: tuple[CallSite, ...]) -> None:
-        self.expr = expr
-        self.scope = scope
-        self.via = via
-
-    def to(self, expr: ast.expr) -> Flow:
-        """The same context, another expression in it."""
-        return Flow(expr, self.scope, self.via)
-
-
 class Values:
     """Follows names to the one value they were bound to at import time.
 
@@ -63,13 +48,12 @@ class Values:
     import-time code called, to the argument the call passed.
     """
 
-    def __init__(self, names: Names, importtime: ImportTime) -> None:
+    def __init__(self, names: Names) -> None:
         self.names = names
-        self.importtime = importtime
 
     def follow(self, flow: Flow) -> Flow:
         """The expression ``flow`` stands for, through names bound once."""
-        for _ in range(_MAX_DEPTH):
+        for _ in range(MAX_VALUE_DEPTH):
             expr = flow.expr
             if not isinstance(expr, ast.Name):
                 break
@@ -81,25 +65,26 @@ class Values:
 
     def bound(self, name: str, flow: Flow) -> Flow | None:
         """What ``name`` is bound to, seen from ``flow``'s scope, when it is bound once."""
-        found = self.names.binding(name, flow.scope)
-        if found is None or len(found[1]) != 1:
+        found = self.names.lookup(name, flow.scope)
+        binding = found.single if found is not None else None
+        if found is None or binding is None:
             return None
-        scope_node: ScopeNode | None = None if isinstance(found[0].node, ast.Module) else found[0].node
-        binding = found[1][0]
+        inside = flow.where.inside(found.scope.node)
         if binding.value is not None:
-            return Flow(binding.value, scope_node, flow.via)
+            return inside.at(binding.value)
         node = binding.node
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name:
-                    return Flow(item.context_expr, scope_node, flow.via)
+                    return inside.at(item.context_expr)
             return None
-        if isinstance(node, ast.arg) and flow.via and flow.via[-1].function is scope_node:
-            return self._argument(node.arg, flow.via)
+        if isinstance(node, ast.arg) and flow.via and flow.via[-1].function is found.scope.node:
+            return self._argument(node.arg, flow)
         return None
 
-    def _argument(self, name: str, via: tuple[CallSite, ...]) -> Flow | None:
-        site = via[-1]
+    def _argument(self, name: str, flow: Flow) -> Flow | None:
+        """The argument that the call into ``flow``'s function passed for its parameter ``name``."""
+        site = flow.via[-1]
         call = site.node
         if not isinstance(call, ast.Call) or any(isinstance(a, ast.Starred) for a in call.args):
             return None
@@ -110,12 +95,11 @@ class Values:
         static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
         if "." in site.name and not static:
             positional = positional[1:]  # self or cls
-        caller = _scope(via[:-1])
         for keyword in call.keywords:
             if keyword.arg == name:
-                return Flow(keyword.value, caller, via[:-1])
+                return site.caller.at(keyword.value)
         if name in positional and positional.index(name) < len(call.args):
-            return Flow(call.args[positional.index(name)], caller, via[:-1])
+            return site.caller.at(call.args[positional.index(name)])
         return None
 
     def call(self, flow: Flow) -> Flow | None:
@@ -123,22 +107,13 @@ class Values:
         call = flow.expr
         if not isinstance(call, ast.Call) or len(flow.via) >= MAX_CALL_DEPTH:
             return None
-        found = self.importtime.callee(call.func, flow.scope)
+        found = self.names.callee(call.func, flow.scope)
         if found is None:
             return None
         function, name = found
         if isinstance(function, ast.AsyncFunctionDef) or any(site.function is function for site in flow.via):
             return None
-        via = (*flow.via, CallSite(call, function, name))
-        return Flow(call, flow.scope if isinstance(function, ast.Lambda) else function, via)
-
-
-def _scope(via: tuple[CallSite, ...]) -> ScopeNode | None:
-    """The scope that the innermost of the calls ``via`` runs in (``None``: the module)."""
-    for site in reversed(via):
-        if not isinstance(site.function, ast.Lambda):
-            return site.function
-    return None
+        return flow.where.call(call, function, name).at(call)
 
 
 def _clamp(value: int) -> int:
@@ -151,7 +126,7 @@ class Folder:
     def __init__(self, names: Names) -> None:
         self.names = names
 
-    def integer(self, node: ast.expr, scope: ScopeNode | None = None, depth: int = _MAX_DEPTH) -> int | None:
+    def integer(self, node: ast.expr, scope: ScopeNode, depth: int = MAX_VALUE_DEPTH) -> int | None:
         """The integer ``node`` evaluates to, when it is statically known."""
         if depth <= 0:
             return None
@@ -186,7 +161,7 @@ class Folder:
                 return self.length(node.args[0], scope, depth - 1)
         return None
 
-    def _binary(self, node: ast.BinOp, scope: ScopeNode | None, depth: int) -> int | None:
+    def _binary(self, node: ast.BinOp, scope: ScopeNode, depth: int) -> int | None:
         left = self.integer(node.left, scope, depth - 1)
         right = self.integer(node.right, scope, depth - 1)
         if left is None or right is None:
@@ -204,7 +179,7 @@ class Folder:
         binary = _BINARY.get(type(node.op))
         return None if binary is None else _clamp(binary(left, right))
 
-    def length(self, node: ast.expr, scope: ScopeNode | None = None, depth: int = _MAX_DEPTH) -> int | None:
+    def length(self, node: ast.expr, scope: ScopeNode, depth: int = MAX_VALUE_DEPTH) -> int | None:
         """How many items iterating ``node`` yields, when it is statically known."""
         if depth <= 0:
             return None
@@ -225,7 +200,7 @@ class Folder:
             return self._call_length(node, scope, depth)
         return None
 
-    def _call_length(self, node: ast.Call, scope: ScopeNode | None, depth: int) -> int | None:
+    def _call_length(self, node: ast.Call, scope: ScopeNode, depth: int) -> int | None:
         name = self.names.qualified(node.func, scope)
         if name == "range" and 1 <= len(node.args) <= 3 and not node.keywords:
             bounds = [self.integer(arg, scope, depth - 1) for arg in node.args]
@@ -255,7 +230,7 @@ class Folder:
         return None
 
     def product(
-        self, iterables: list[ast.expr], scope: ScopeNode | None, depth: int, *, require_all: bool
+        self, iterables: list[ast.expr], scope: ScopeNode, depth: int, *, require_all: bool
     ) -> int | None:
         """The product of the lengths of ``iterables``; unknown ones count as one
         unless ``require_all``; ``None`` when none is known."""

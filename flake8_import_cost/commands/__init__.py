@@ -34,6 +34,12 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def flake8_argv(args: argparse.Namespace) -> list[str]:
+    """The flake8 options that make a :class:`~flake8_import_cost.runner.Linter` read the
+    configuration the command was given (``--config``), or find it as flake8 does."""
+    return ["--config", args.config] if getattr(args, "config", None) else []
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """``--db PATH``: the measured-cost database."""
     parser.add_argument("--db", metavar="PATH", default=DEFAULT_DB, help=f"the cost database (default: {DEFAULT_DB})")

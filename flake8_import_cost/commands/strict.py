@@ -9,25 +9,19 @@ today; ``--apply`` adds the marker line to those.
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import sys
-import tokenize
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from flake8.defaults import NOQA_INLINE_REGEXP
-
-from flake8_import_cost.commands import COMMANDS, UsageError, add_config_option, existing_paths
+from flake8_import_cost.commands import COMMANDS, UsageError, add_config_option, existing_paths, flake8_argv
 from flake8_import_cost.rules import MARKER
-from flake8_import_cost.rules.base import FileContext
-from flake8_import_cost.rules.strict import (
-    is_strict,
-    strict_module_global_mutation,
-    strict_module_side_effect,
-)
-from flake8_import_cost.settings import Settings, from_flake8_config
+
+if TYPE_CHECKING:
+    from flake8_import_cost.runner import Linter
+
+STRICT_CODES = frozenset({"IMC901", "IMC902"})
 
 _SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 
@@ -61,31 +55,21 @@ def _searched(directory: Path) -> bool:
     return not name.startswith(".") and name not in _SKIPPED_DIRECTORIES and not (directory / "pyvenv.cfg").exists()
 
 
-def check(path: Path, settings: Settings) -> ModuleStatus | None:
-    """Run the strict rules on ``path`` as if it were strict, honouring ``# noqa``
-    as flake8 does; ``None`` if the file cannot be read."""
+def check(path: Path, linter: Linter) -> ModuleStatus | None:
+    """Run the strict rules on ``path`` as if it were strict, deciding what is
+    reported as flake8 does (``# noqa``, ``per-file-ignores``); ``None`` if the
+    file cannot be read or parsed."""
+    from flake8_import_cost.rules.base import FileContext
+    from flake8_import_cost.rules.strict import is_strict
+
     try:
-        with tokenize.open(path) as file:
-            source = file.read()
-        tree = ast.parse(source, str(path))
+        parsed = linter.parse(str(path))
     except (OSError, SyntaxError, ValueError) as error:
         print(f"flake8-import-cost: skipped {path}: {type(error).__name__}: {error}", file=sys.stderr)
         return None
-    lines = source.splitlines(True)
-    strict = is_strict(FileContext(tree, str(path), lines, settings))
-    ctx = FileContext(tree, str(path), lines, settings.replace(strict_modules=("*",)))
-    findings = [*strict_module_side_effect(ctx), *strict_module_global_mutation(ctx)]
-    kept = [f for f in findings if not _suppressed(lines[f.line - 1] if f.line <= len(lines) else "", f.code)]
-    return ModuleStatus(path, strict, len(kept), bool(tree.body))
-
-
-def _suppressed(line: str, code: str) -> bool:
-    """Whether a ``# noqa`` comment on ``line`` silences ``code``, as flake8 reads it."""
-    match = NOQA_INLINE_REGEXP.search(line)
-    if match is None:
-        return False
-    codes = match.group("codes")
-    return not codes or any(code.startswith(c) for c in codes.replace(",", " ").split())
+    strict = is_strict(FileContext(parsed.tree, parsed.path, parsed.lines, linter.settings))
+    findings = linter.check(parsed, codes=STRICT_CODES, settings=linter.settings.replace(strict_modules=("*",)))
+    return ModuleStatus(path, strict, len(findings), bool(parsed.tree.body))
 
 
 def add_marker(path: Path) -> None:
@@ -122,13 +106,16 @@ def run(args: argparse.Namespace) -> int:
     """The command; returns the exit status."""
     if args.apply and not args.suggest:
         raise UsageError("strict: --apply needs --suggest")
+    from flake8_import_cost.runner import Linter
+
     paths = existing_paths("strict", args.paths)
-    return report(paths, from_flake8_config(args.config), suggest=args.suggest, apply=args.apply)
+    linter = Linter(flake8_argv(args))
+    return report(paths, linter, suggest=args.suggest, apply=args.apply)
 
 
-def report(paths: list[str], settings: Settings, *, suggest: bool, apply: bool) -> int:
+def report(paths: list[str], linter: Linter, *, suggest: bool, apply: bool) -> int:
     """List the strict modules under ``paths`` (or the ones ready to be); returns the exit status."""
-    statuses = [status for path in python_files(paths or ["."]) if (status := check(path, settings)) is not None]
+    statuses = [status for path in python_files(paths or ["."]) if (status := check(path, linter)) is not None]
     if not suggest:
         strict = [s for s in statuses if s.strict]
         for status in strict:

@@ -1,17 +1,20 @@
-"""The rules, one module per family, each rule registered in :data:`RULES`.
+"""The rules: declared here once, implemented one module per family.
 
-A family's module is imported the first time a file needs it, and a family
-with a text test (``wanted``) runs only on files that can concern it: a
-project that never marks a module strict never loads the strict rules, and
-one without Django or SQL never loads the database rules. Importing this
-package, which flake8 does at every start, stays cheap.
+Each rule is declared once, in :data:`FAMILIES`: its code, its fixed name,
+whether it is off by default, and the cheap text test a file must pass before
+the rule does any real work. A family's module is imported the first time a
+file needs one of its rules, and binds each rule to its check with
+:func:`~flake8_import_cost.rules.base.rule`. A project that never marks a
+module strict never loads the strict rules, and one without Django or SQL
+never loads the database rules: importing this package, which flake8 does at
+every start, stays cheap.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from flake8_import_cost.rules.base import RULES, FileContext, Rule, rule
 
@@ -21,27 +24,30 @@ DATABASE_WORDS = ("cursor", "connect", "ession", "ngine", "introspection")
 GENERATOR_WORDS = ("dataclass", "attr", "namedtuple", "NamedTuple", "pydantic")
 #: The comment line that makes a module strict (IMC901, IMC902).
 MARKER = "# import-cost: strict"
-#: Rules that run only when selected explicitly (``extend-select = IMC403``).
-OFF_BY_DEFAULT = frozenset({"IMC403"})
 
 
 class Family:
-    """The rules of one module: loaded on first use, run where ``wanted``."""
+    """The rules one module implements: loaded on first use."""
 
-    __slots__ = ("module", "codes", "wanted", "_rules")
+    __slots__ = ("module", "rules", "_loaded")
 
-    def __init__(self, module: str, codes: tuple[str, ...], wanted: Callable[[FileContext], bool] | None = None):
+    def __init__(self, module: str, *rules: Rule) -> None:
         self.module = module
-        self.codes = codes
-        self.wanted = wanted
-        self._rules: list[Rule] | None = None
+        self.rules = rules
+        self._loaded = False
+        for declared in rules:
+            RULES[declared.code] = declared
 
-    def rules(self) -> list[Rule]:
-        """The family's rules, importing its module the first time."""
-        if self._rules is None:
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(declared.code for declared in self.rules)
+
+    def load(self) -> tuple[Rule, ...]:
+        """The family's rules, bound to their checks (importing the module the first time)."""
+        if not self._loaded:
             importlib.import_module(f"{__name__}.{self.module}")
-            self._rules = [RULES[code] for code in self.codes]
-        return self._rules
+            self._loaded = True
+        return self.rules
 
 
 def mentions(source: str, words: Iterable[str]) -> bool:
@@ -54,8 +60,12 @@ def orm_words(ctx: FileContext) -> tuple[str, ...]:
     return (*ctx.settings.orm_managers, "_or_404")
 
 
+def _mentions_orm(ctx: FileContext) -> bool:
+    return mentions(ctx.source, orm_words(ctx))
+
+
 def _mentions_database(ctx: FileContext) -> bool:
-    return mentions(ctx.source, (*orm_words(ctx), *DATABASE_WORDS))
+    return mentions(ctx.source, DATABASE_WORDS)
 
 
 def _mentions_generators(ctx: FileContext) -> bool:
@@ -64,6 +74,26 @@ def _mentions_generators(ctx: FileContext) -> bool:
 
 def _may_be_strict(ctx: FileContext) -> bool:
     return bool(ctx.settings.strict_modules) or has_marker(ctx.tree, ctx.lines)
+
+
+def _mentions_deprecated_module(ctx: FileContext) -> bool:
+    """``distutils``, ``pkg_resources`` or the word ``imp`` in the text."""
+    source = ctx.source
+    if "distutils" in source or "pkg_resources" in source:
+        return True
+    start = source.find("imp")
+    while start != -1:
+        end = start + 3
+        if (start == 0 or not _is_name_char(source[start - 1])) and (
+            end == len(source) or not _is_name_char(source[end])
+        ):
+            return True
+        start = source.find("imp", end)
+    return False
+
+
+def _is_name_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def has_marker(tree: ast.Module, lines: list[str]) -> bool:
@@ -89,20 +119,35 @@ def has_marker(tree: ast.Module, lines: list[str]) -> bool:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("imports", ("IMC101", "IMC102")),
-    Family("orm", ("IMC201", "IMC202"), _mentions_database),
-    Family("clients", ("IMC301",)),
-    Family("work", ("IMC401", "IMC403")),
-    Family("io", ("IMC402",)),
-    Family("codegen", ("IMC501",), _mentions_generators),
-    Family("strict", ("IMC901", "IMC902"), _may_be_strict),
+    Family(
+        "imports",
+        Rule("IMC101", "slow-import"),
+        Rule("IMC102", "deprecated-heavy-import", wanted=_mentions_deprecated_module),
+    ),
+    Family("orm", Rule("IMC201", "import-time-orm-query", wanted=_mentions_orm)),
+    Family("dbaccess", Rule("IMC202", "import-time-db-access", wanted=_mentions_database)),
+    Family("clients", Rule("IMC301", "import-time-client")),
+    Family(
+        "work",
+        Rule("IMC401", "import-time-large-loop"),
+        Rule("IMC403", "import-time-regex-compile", off_by_default=True),
+    ),
+    Family("io", Rule("IMC402", "import-time-io")),
+    Family("codegen", Rule("IMC501", "generated-class-heavy-module", wanted=_mentions_generators)),
+    Family(
+        "strict",
+        Rule("IMC901", "strict-module-side-effect", wanted=_may_be_strict),
+        Rule("IMC902", "strict-module-global-mutation", wanted=_may_be_strict),
+    ),
 )
+#: Rules that run only when selected explicitly (``extend-select = IMC403``).
+OFF_BY_DEFAULT = frozenset(declared.code for family in FAMILIES for declared in family.rules if declared.off_by_default)
 
 
 def all_rules() -> dict[str, Rule]:
     """Every rule, with every family loaded: for the CLI, the docs and the tests."""
     for family in FAMILIES:
-        family.rules()
+        family.load()
     return RULES
 
 

@@ -1,4 +1,4 @@
-"""What every rule shares: the per-file context, findings and the registry."""
+"""What every rule shares: findings and their details, the per-file context, the registry."""
 
 from __future__ import annotations
 
@@ -6,45 +6,116 @@ import ast
 from collections.abc import Callable, Iterable, Mapping
 from fnmatch import fnmatchcase
 from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
 
-from flake8_import_cost.importtime import ImportTime, Where
+from flake8_import_cost.context import Where
+from flake8_import_cost.importtime import ImportTime
 from flake8_import_cost.names import Names
 from flake8_import_cost.settings import Settings
 from flake8_import_cost.values import Folder, Values
 
+if TYPE_CHECKING:
+    from flake8_import_cost.policy import FileKind
+    from flake8_import_cost.usage import NameUsage
+
+A = TypeVar("A")
+
+
+class Detail:
+    """What a finding found, as data; :meth:`message` renders it.
+
+    Each rule has its own subclass (``SlowImport``, ``OrmQuery``...), so that
+    the fixer and the reports read the facts instead of parsing messages.
+    """
+
+    __slots__ = ()
+
+    def message(self) -> str:
+        """The text after the code, without the call chain (see :attr:`Finding.message`)."""
+        raise NotImplementedError
+
+
+class Text(Detail):
+    """A finding that carries nothing but its message."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def message(self) -> str:
+        return self.text
+
 
 class Finding:
-    """One reported problem: where, which code, and the message after the code."""
+    """One reported problem: where, which code, what was found (``detail``) and
+    the same-module calls through which import-time code runs it (``calls``,
+    outermost first); ``measured_ms`` is the cost a start-up profile measured
+    for the reported line, when a cost database has one."""
 
-    __slots__ = ("line", "col", "code", "message")
+    __slots__ = ("line", "col", "code", "detail", "calls", "measured_ms")
 
-    def __init__(self, line: int, col: int, code: str, message: str) -> None:
+    def __init__(
+        self, line: int, col: int, code: str, detail: Detail, calls: tuple[str, ...] = ()
+    ) -> None:
         self.line = line
         self.col = col
         self.code = code
-        self.message = message
+        self.detail = detail
+        self.calls = calls
+        self.measured_ms: float | None = None
 
     def __repr__(self) -> str:
         return f"Finding({self.line}, {self.col}, {self.code!r}, {self.message!r})"
 
     @classmethod
-    def at(cls, node: ast.AST, code: str, message: str, where: Where | None = None) -> Finding:
+    def at(cls, node: ast.AST, code: str, detail: Detail, where: Where | None = None) -> Finding:
         """A finding on ``node``, moved to the import-time call site when ``where`` has one."""
         anchor = where.anchor(node) if where is not None else node
-        suffix = where.suffix if where is not None else ""
-        return cls(getattr(anchor, "lineno", 1), getattr(anchor, "col_offset", 0), code, message + suffix)
+        calls = where.calls if where is not None else ()
+        return cls(getattr(anchor, "lineno", 1), getattr(anchor, "col_offset", 0), code, detail, calls)
+
+    @property
+    def message(self) -> str:
+        """The message after the code, as flake8 prints it."""
+        text = self.detail.message() + render_calls(self.calls)
+        if self.measured_ms is not None:
+            text += f" (measured: {self.measured_ms:.1f} ms at start-up)"
+        return text
+
+
+def render_calls(calls: tuple[str, ...]) -> str:
+    """The end of a message that names the function which runs the code, if any."""
+    if not calls:
+        return ""
+    inner = calls[-1]
+    if len(calls) == 1:
+        return f" (in {inner}(), called at import time)"
+    chain = " via ".join(f"{name}()" for name in reversed(calls[:-1]))
+    return f" (in {inner}(), called at import time via {chain})"
 
 
 class FileContext:
     """One file under check: its tree, source lines, settings and shared analyses."""
 
-    def __init__(self, tree: ast.Module, filename: str, lines: list[str], settings: Settings) -> None:
+    def __init__(
+        self, tree: ast.Module, filename: str, lines: list[str], settings: Settings, kind: FileKind = "application"
+    ) -> None:
         self.tree = tree
         self.filename = filename
         self.lines = lines
         self.settings = settings
-        #: Per-file analyses that a family of rules shares, keyed by family.
-        self.shared: dict[str, object] = {}
+        #: What the file is for the rules (see :mod:`flake8_import_cost.policy`).
+        self.kind: FileKind = kind
+        self._analyses: dict[object, object] = {}
+
+    def analysis(self, kind: type[A]) -> A:
+        """The file's analysis of type ``kind``, built once (``kind(ctx)``) and
+        shared by every rule that asks for it."""
+        found = self._analyses.get(kind)
+        if not isinstance(found, kind):
+            found = self._analyses[kind] = kind(self)  # type: ignore[call-arg]
+        return found
 
     @cached_property
     def names(self) -> Names:
@@ -59,12 +130,19 @@ class FileContext:
     @cached_property
     def values(self) -> Values:
         """Where the module's names get their values at import time."""
-        return Values(self.names, self.importtime)
+        return Values(self.names)
 
     @cached_property
     def folder(self) -> Folder:
         """Constant integers and iterable lengths of the module."""
         return Folder(self.names)
+
+    @cached_property
+    def usage(self) -> NameUsage:
+        """Where the module uses each of its names."""
+        from flake8_import_cost.usage import NameUsage
+
+        return NameUsage(self.tree, self.importtime)
 
     @cached_property
     def directories(self) -> frozenset[str]:
@@ -109,31 +187,46 @@ class PatternTable:
 
 
 Check = Callable[[FileContext], Iterable[Finding]]
+#: A cheap test on a file (its text, its settings) before a rule's real work.
+Prefilter = Callable[[FileContext], bool]
 
 
 class Rule:
-    """A registered rule: its code, its fixed name and the function that checks a file."""
+    """A rule: its code, its fixed name, whether it is off by default, the
+    cheap test a file must pass for it to run (``wanted``), and, once its
+    family's module is loaded, the function that checks a file."""
 
-    __slots__ = ("code", "name", "check", "off_by_default", "doc")
+    __slots__ = ("code", "name", "off_by_default", "wanted", "check", "doc")
 
-    def __init__(self, code: str, name: str, check: Check, off_by_default: bool, doc: str) -> None:
+    def __init__(self, code: str, name: str, *, off_by_default: bool = False, wanted: Prefilter | None = None) -> None:
         self.code = code
         self.name = name
-        self.check = check
         self.off_by_default = off_by_default
-        self.doc = doc
+        self.wanted = wanted
+        self.check: Check | None = None
+        self.doc = ""
 
 
+#: Every rule by code: the declared ones (see :mod:`flake8_import_cost.rules`) and any registered from outside.
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, *, off_by_default: bool = False) -> Callable[[Check], Check]:
-    """Register ``check`` as the implementation of ``code``."""
+def rule(code: str, name: str | None = None, *, off_by_default: bool = False) -> Callable[[Check], Check]:
+    """Bind ``check`` to the declared rule ``code``, or register a new rule
+    (with its ``name``) that no family declares."""
 
     def register(check: Check) -> Check:
-        if code in RULES:
+        declared = RULES.get(code)
+        if declared is None:
+            if name is None:
+                raise RuntimeError(f"{code} is not declared: give it a name")
+            declared = RULES[code] = Rule(code, name, off_by_default=off_by_default)
+        elif declared.check is not None:
             raise RuntimeError(f"{code} is registered twice")
-        RULES[code] = Rule(code, name, check, off_by_default, (check.__doc__ or "").strip())
+        elif name is not None and name != declared.name:
+            raise RuntimeError(f"{code} is declared as {declared.name}, not {name}")
+        declared.check = check
+        declared.doc = (check.__doc__ or "").strip()
         return check
 
     return register

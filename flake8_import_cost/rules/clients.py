@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from flake8_import_cost.knowledge.clients import CONNECT_WITH_HOST, HEAVY_CLIENTS
-from flake8_import_cost.rules.base import FileContext, Finding, PatternTable, rule
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, PatternTable, rule
 
 _HEAVY = PatternTable(HEAVY_CLIENTS)
 _ADVICE = "create it on first use (functools.cache)"
@@ -32,7 +32,20 @@ def _has_host(call: ast.Call) -> bool:
     return not (isinstance(given, ast.Constant) and given.value in ("", None))
 
 
-@rule("IMC301", "import-time-client")
+class HeavyClient(Detail):
+    """IMC301: the constructor ``name`` builds a client at import time; ``reason`` is what building it does."""
+
+    __slots__ = ("name", "reason")
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+
+    def message(self) -> str:
+        return f"{self.name}() builds a client at import time ({self.reason}); {_ADVICE}"
+
+
+@rule("IMC301")
 def import_time_client(ctx: FileContext) -> Iterator[Finding]:
     """A network or service client built while the module is imported."""
     extra = ctx.settings.heavy_callables
@@ -44,5 +57,4 @@ def import_time_client(ctx: FileContext) -> Iterator[Finding]:
             continue
         if name in CONNECT_WITH_HOST and not _has_host(call):
             continue
-        message = f"{name}() builds a client at import time ({reason}); {_ADVICE}"
-        yield Finding.at(call, "IMC301", message, where)
+        yield Finding.at(call, "IMC301", HeavyClient(name, reason), where)

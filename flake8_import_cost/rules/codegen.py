@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flake8_import_cost.importtime import Where
+from flake8_import_cost.context import Where
 from flake8_import_cost.knowledge.codegen_costs import CODEGEN_COSTS
+from flake8_import_cost.limits import MAX_BASE_DEPTH
 from flake8_import_cost.names import Names
-from flake8_import_cost.rules.base import FileContext, Finding, rule
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
 
 if TYPE_CHECKING:
     from flake8_import_cost.names import ScopeNode
@@ -64,7 +65,7 @@ class _Classifier:
         self.names = names
         self._pydantic: dict[ast.ClassDef, bool] = {}
 
-    def class_kind(self, node: ast.ClassDef, scope: ScopeNode | None) -> str | None:
+    def class_kind(self, node: ast.ClassDef, scope: ScopeNode) -> str | None:
         for decorator in node.decorator_list:
             func = decorator.func if isinstance(decorator, ast.Call) else decorator
             name = self.names.qualified(func, scope)
@@ -83,23 +84,24 @@ class _Classifier:
             return "pydantic_model"
         return None
 
-    def _is_pydantic(self, node: ast.ClassDef, scope: ScopeNode | None, depth: int) -> bool:
+    def _is_pydantic(self, node: ast.ClassDef, scope: ScopeNode, depth: int) -> bool:
         if node not in self._pydantic:
             self._pydantic[node] = False  # a cycle is not a model
             result = False
             for base in node.bases:
                 if self.names.qualified(base, scope) in _PYDANTIC_BASES:
                     result = True
-                elif isinstance(base, ast.Name) and depth < 8:
-                    found = self.names.binding(base.id, scope)
-                    if found and len(found[1]) == 1 and isinstance(found[1][0].node, ast.ClassDef):
-                        result = self._is_pydantic(found[1][0].node, found[0].node, depth + 1)
+                elif isinstance(base, ast.Name) and depth < MAX_BASE_DEPTH:
+                    found = self.names.lookup(base.id, scope)
+                    binding = found.single if found is not None else None
+                    if found is not None and binding is not None and isinstance(binding.node, ast.ClassDef):
+                        result = self._is_pydantic(binding.node, found.scope.node, depth + 1)
                 if result:
                     break
             self._pydantic[node] = result
         return self._pydantic[node]
 
-    def field_count(self, node: ast.ClassDef, scope: ScopeNode | None) -> int:
+    def field_count(self, node: ast.ClassDef, scope: ScopeNode) -> int:
         count = 0
         for stmt in node.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -147,7 +149,26 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
-@rule("IMC501", "generated-class-heavy-module")
+class GeneratedClasses(Detail):
+    """IMC501: the module's generated classes cost ``total_ms`` at import; ``counts`` by kind."""
+
+    __slots__ = ("total_ms", "counts")
+
+    def __init__(self, total_ms: float, counts: Counter[str]) -> None:
+        self.total_ms = total_ms
+        self.counts = counts
+
+    def message(self) -> str:
+        parts = ", ".join(
+            f"{n} {_LABELS[kind][n != 1]}" for kind, n in sorted(self.counts.items(), key=lambda kv: -kv[1])
+        )
+        return (
+            f"generated classes cost ~{self.total_ms:.1f} ms at import ({parts}); use plain classes where the"
+            " generated methods are not needed, or split the module"
+        )
+
+
+@rule("IMC501")
 def generated_class_heavy_module(ctx: FileContext) -> Iterator[Finding]:
     """A module whose generated classes add up to a noticeable import cost."""
     threshold = ctx.settings.codegen_ms
@@ -160,12 +181,5 @@ def generated_class_heavy_module(ctx: FileContext) -> Iterator[Finding]:
         running += ms
         if running >= threshold:
             counts = Counter(kind for _, _, kind, _ in classes)
-            parts = ", ".join(
-                f"{n} {_LABELS[kind][n != 1]}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])
-            )
-            message = (
-                f"generated classes cost ~{total:.1f} ms at import ({parts}); use plain classes where the"
-                " generated methods are not needed, or split the module"
-            )
-            yield Finding.at(node, "IMC501", message, where)
+            yield Finding.at(node, "IMC501", GeneratedClasses(total, counts), where)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from flake8_import_cost.importtime import Where
+from flake8_import_cost.context import Flow, Where
 from flake8_import_cost.knowledge.io import (
     CONFIG_PARSERS,
     HTTP_METHODS,
@@ -17,11 +17,10 @@ from flake8_import_cost.knowledge.io import (
     PATH_ONLY_METHODS,
     PATH_TO_PATH,
 )
-from flake8_import_cost.rules.base import FileContext, Finding, PatternTable, rule
-from flake8_import_cost.values import Flow
+from flake8_import_cost.limits import MAX_VALUE_DEPTH
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, PatternTable, rule
 
 _IO_CALLS = PatternTable(IO_CALLS)
-_MAX_DEPTH = 10
 
 #: Effect -> (what the call does, what to do instead).
 _MESSAGES = {
@@ -68,7 +67,7 @@ class _IO:
         if not isinstance(func, ast.Attribute):
             return None
         method = func.attr
-        receiver = Flow(func.value, where.scope, where.via)
+        receiver = where.at(func.value)
         if method in PATH_IO_METHODS and not self._is_module(func.value, where):
             return PATH_IO_METHODS[method]
         if method in PATH_ONLY_METHODS and self.is_path(receiver):
@@ -79,7 +78,7 @@ class _IO:
             return "network"
         return None
 
-    def is_path(self, flow: Flow, depth: int = _MAX_DEPTH) -> bool:
+    def is_path(self, flow: Flow, depth: int = MAX_VALUE_DEPTH) -> bool:
         """Whether ``flow.expr`` is a ``pathlib.Path`` (or a resource traversable)."""
         if depth <= 0:
             return False
@@ -114,8 +113,8 @@ class _IO:
         is a module function, known by its qualified name when it does I/O)."""
         if not isinstance(expr, ast.Name):
             return False
-        found = self.names.binding(expr.id, where.scope)
-        return found is not None and all(isinstance(binding.node, ast.Import) for binding in found[1])
+        found = self.names.lookup(expr.id, where.scope)
+        return found is not None and all(isinstance(binding.node, ast.Import) for binding in found.bindings)
 
     def _built_by(self, flow: Flow, constructors: frozenset[str]) -> bool:
         value = self.values.follow(flow)
@@ -126,12 +125,11 @@ class _IO:
         """Whether a loader's file argument comes from an I/O call reported on its own."""
         if not call.args:
             return False
-        value = self.values.follow(Flow(call.args[0], where.scope, where.via))
+        value = self.values.follow(where.at(call.args[0]))
         expr = value.expr
         if not isinstance(expr, ast.Call):
             return False
-        inner = Where("function", value.scope, value.via) if value.via else where
-        return self.effect(expr, inner, self.names.qualified(expr.func, value.scope)) is not None
+        return self.effect(expr, value.where, self.names.qualified(expr.func, value.scope)) is not None
 
 
 def _shown(call: ast.Call, name: str | None) -> str:
@@ -144,14 +142,26 @@ def _shown(call: ast.Call, name: str | None) -> str:
     return f"{text}()"
 
 
-@rule("IMC402", "import-time-io")
+class ImportTimeIO(Detail):
+    """IMC402: the call ``shown`` does I/O at import time; ``effect`` says which
+    (``read``, ``write``, ``list``, ``network``, ``process``, ``sleep``, ``input``, ``template``)."""
+
+    __slots__ = ("shown", "effect")
+
+    def __init__(self, shown: str, effect: str) -> None:
+        self.shown = shown
+        self.effect = effect
+
+    def message(self) -> str:
+        does, advice = _MESSAGES[self.effect]
+        return f"{self.shown} {does} at import time; {advice}"
+
+
+@rule("IMC402")
 def import_time_io(ctx: FileContext) -> Iterator[Finding]:
     """File, network or process I/O while the module is imported."""
     io = _IO(ctx)
     for call, where, name in ctx.import_time_calls:
         effect = io.effect(call, where, name)
-        if effect is None:
-            continue
-        does, advice = _MESSAGES[effect]
-        message = f"{_shown(call, name)} {does} at import time; {advice}"
-        yield Finding.at(call, "IMC402", message, where)
+        if effect is not None:
+            yield Finding.at(call, "IMC402", ImportTimeIO(_shown(call, name), effect), where)

@@ -3,8 +3,8 @@ other modules' state (IMC902) at import time.
 
 A module opts in with a comment line ``# import-cost: strict`` before its
 first statement (a module docstring may come first), or by a path matching
-``import-cost-strict-modules``. Both rules share one pass over the module,
-kept in ``ctx.shared``.
+``import-cost-strict-modules``. Both rules share one pass over the module
+(``ctx.analysis(_Strict)``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from flake8_import_cost.importtime import MAX_CALL_DEPTH, Where
+from flake8_import_cost.context import Where
 from flake8_import_cost.knowledge.strict import (
     MUTATING_METHODS,
     PURE_BUILTINS,
@@ -23,9 +23,10 @@ from flake8_import_cost.knowledge.strict import (
     PURE_METHODS,
     PURE_PATTERNS,
 )
+from flake8_import_cost.limits import MAX_CALL_DEPTH, MAX_VALUE_DEPTH
 from flake8_import_cost.names import Binding
 from flake8_import_cost.rules import has_marker
-from flake8_import_cost.rules.base import FileContext, Finding, rule
+from flake8_import_cost.rules.base import FileContext, Finding, Text, rule
 
 if TYPE_CHECKING:
     from flake8_import_cost.names import ScopeNode
@@ -68,17 +69,17 @@ class _Strict:
 
     # -- what a name is --------------------------------------------------------
 
-    def _import_of(self, expr: ast.expr, scope: ScopeNode | None) -> Binding | None:
+    def _import_of(self, expr: ast.expr, scope: ScopeNode) -> Binding | None:
         """The import binding at the root of ``expr`` (following names assigned once)."""
-        for _ in range(8):
+        for _ in range(MAX_VALUE_DEPTH):
             while isinstance(expr, (ast.Attribute, ast.Subscript)):
                 expr = expr.value
             if not isinstance(expr, ast.Name):
                 return None
-            found = self.names.binding(expr.id, scope)
-            if found is None or len(found[1]) != 1:
+            found = self.names.lookup(expr.id, scope)
+            binding = found.single if found is not None else None
+            if binding is None:
                 return None
-            binding = found[1][0]
             if binding.kind == "import":
                 return binding
             if binding.value is None:
@@ -86,14 +87,14 @@ class _Strict:
             expr = binding.value
         return None
 
-    def _is_local(self, expr: ast.expr, scope: ScopeNode | None) -> bool:
+    def _is_local(self, expr: ast.expr, scope: ScopeNode) -> bool:
         """Whether the root name of ``expr`` is bound in this module by anything but an import."""
         while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Call)):
             expr = expr.func if isinstance(expr, ast.Call) else expr.value
         if not isinstance(expr, ast.Name):
             return False
-        found = self.names.binding(expr.id, scope)
-        return found is not None and all(b.kind != "import" for b in found[1])
+        found = self.names.lookup(expr.id, scope)
+        return found is not None and all(b.kind != "import" for b in found.bindings)
 
     def _allowed(self, qualified: str | None) -> bool:
         if qualified is None:
@@ -106,17 +107,17 @@ class _Strict:
             fnmatchcase(qualified, p) for p in self.allow
         )
 
-    def _qualified(self, func: ast.expr, scope: ScopeNode | None) -> str | None:
+    def _qualified(self, func: ast.expr, scope: ScopeNode) -> str | None:
         return self.names.qualified(self.names.resolve(func, scope), scope)
 
-    def _origin(self, func: ast.expr, scope: ScopeNode | None, qualified: str | None) -> str:
+    def _origin(self, func: ast.expr, scope: ScopeNode, qualified: str | None) -> str:
         binding = self._import_of(func, scope)
         if binding is not None:
             module = binding.target or ""
             if isinstance(binding.node, ast.ImportFrom):
                 module = module.rpartition(".")[0]
             return f"imported from {module}"
-        if qualified is not None and "." not in qualified and self.names.binding(qualified, scope) is None:
+        if qualified is not None and "." not in qualified and self.names.is_unbound(qualified, scope):
             return "a builtin"
         if self._is_local(func, scope):
             return "defined in this module"
@@ -158,9 +159,9 @@ class _Strict:
                 continue
             scope = where.scope
             func = call.func
-            callee = importtime.callee(func, scope)
+            callee = self.names.callee(func, scope)
             if callee is not None:
-                if len(where.via) < MAX_CALL_DEPTH:
+                if importtime.unfollowed(call) != "depth":
                     continue  # a same-module function: the walker checks its body
                 message = (
                     f"import-time call of {callee[1]}() is more than {MAX_CALL_DEPTH} same-module calls deep,"
@@ -169,7 +170,7 @@ class _Strict:
                 self._report("IMC901", call, message, where)
                 continue
             qualified = self._qualified(func, scope)
-            if qualified in ("setattr", "delattr") and call.args and self._is_builtin(func, scope):
+            if qualified in ("setattr", "delattr") and call.args and self.names.is_builtin(func, qualified, scope):
                 self._check_target(call.args[0], call, where, f"{qualified}()")
                 continue
             if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
@@ -185,25 +186,22 @@ class _Strict:
             if isinstance(func, ast.Attribute) and func.attr in PURE_METHODS and self._is_value(func.value, scope):
                 continue
             if qualified is None and isinstance(func, ast.Name):
-                found = self.names.binding(func.id, scope)
-                if found and any(b.kind in ("def", "class") for b in found[1]):
+                found = self.names.lookup(func.id, scope)
+                if found and any(b.kind in ("def", "class") for b in found.bindings):
                     continue  # a same-module class without __init__
             shown = qualified if qualified is not None else ast.unparse(func)
             origin = self._origin(func, scope, qualified)
             message = f"import-time call of {shown}() ({origin}) is not allowed in a strict module; {_ADVICE_901}"
             self._report("IMC901", call, message, where)
 
-    def _is_builtin(self, func: ast.expr, scope: ScopeNode | None) -> bool:
-        return isinstance(func, ast.Name) and self.names.binding(func.id, scope) is None
-
-    def _is_value(self, expr: ast.expr, scope: ScopeNode | None) -> bool:
+    def _is_value(self, expr: ast.expr, scope: ScopeNode) -> bool:
         """Whether ``expr`` is a str, bytes or container value, or a builtin type
         (``dict.fromkeys``), whose pure methods may be called."""
         expr = self.names.resolve(expr, scope)
         if isinstance(expr, _LITERALS):
             return True
         return isinstance(expr, ast.Name) and (
-            expr.id in _MODULE_STRINGS or (expr.id in _BUILTIN_TYPES and self._is_builtin(expr, scope))
+            expr.id in _MODULE_STRINGS or (expr.id in _BUILTIN_TYPES and self.names.is_unbound(expr.id, scope))
         )
 
     def _check_assignments(self) -> None:
@@ -231,13 +229,13 @@ class _Strict:
         message = f"{action} changes the state of imported {owner} at import time; {_ADVICE_902}"
         self._report("IMC902", node, message, where)
 
-    def _owner(self, changed: ast.expr, scope: ScopeNode | None) -> str | None:
+    def _owner(self, changed: ast.expr, scope: ScopeNode) -> str | None:
         """The qualified name of the imported object that is changed: ``kombu.utils``
         for ``kombu.utils.entrypoints = ...``, ``os.environ`` for ``os.environ[k] = v``."""
         return self.names.qualified(self.names.resolve(changed, scope), scope)
 
     def _report(self, code: str, node: ast.AST, message: str, where: Where) -> None:
-        self.findings[code].append(Finding.at(node, code, message, where))
+        self.findings[code].append(Finding.at(node, code, Text(message), where))
 
 
 def _flatten(targets: list[ast.expr]) -> Iterator[ast.expr]:
@@ -250,25 +248,15 @@ def _flatten(targets: list[ast.expr]) -> Iterator[ast.expr]:
             yield target
 
 
-def _analysis(ctx: FileContext) -> _Strict | None:
-    if "strict" not in ctx.shared:
-        ctx.shared["strict"] = _Strict(ctx) if is_strict(ctx) else None
-    result = ctx.shared["strict"]
-    assert result is None or isinstance(result, _Strict)
-    return result
-
-
-@rule("IMC901", "strict-module-side-effect")
+@rule("IMC901")
 def strict_module_side_effect(ctx: FileContext) -> Iterator[Finding]:
     """In a strict module, an import-time call not known to be side-effect free."""
-    analysis = _analysis(ctx)
-    if analysis is not None:
-        yield from analysis.findings["IMC901"]
+    if is_strict(ctx):
+        yield from ctx.analysis(_Strict).findings["IMC901"]
 
 
-@rule("IMC902", "strict-module-global-mutation")
+@rule("IMC902")
 def strict_module_global_mutation(ctx: FileContext) -> Iterator[Finding]:
     """In a strict module, import-time mutation of another module's state."""
-    analysis = _analysis(ctx)
-    if analysis is not None:
-        yield from analysis.findings["IMC902"]
+    if is_strict(ctx):
+        yield from ctx.analysis(_Strict).findings["IMC902"]

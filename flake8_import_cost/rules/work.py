@@ -5,12 +5,31 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from flake8_import_cost.importtime import Where
-from flake8_import_cost.rules.base import FileContext, Finding, rule
+from flake8_import_cost.context import Where
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
 
 Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 Loop = ast.For | ast.AsyncFor | Comprehension
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_LOOPS = (ast.For, ast.AsyncFor, *_COMPREHENSIONS)
+
+
+class LargeLoop(Detail):
+    """IMC401: a loop (or a nest of loops, ``nested``) runs ``total`` iterations at import time."""
+
+    __slots__ = ("total", "nested")
+
+    def __init__(self, total: int, nested: bool) -> None:
+        self.total = total
+        self.nested = nested
+
+    def message(self) -> str:
+        what = "nested loops run" if self.nested else "loop runs"
+        size = f"{self.total:,}" if self.total < 10**12 else "more than 10**12"
+        return (
+            f"{what} {size} iterations at import time; compute the values on first use"
+            " (functools.cache) or ship them precomputed"
+        )
 
 
 class _LoopSizes:
@@ -35,83 +54,58 @@ class _LoopSizes:
                 self._own[loop] = folder.product(iterables, where.scope, 12, require_all=False)
         return self._own[loop]
 
-    def enclosing(self, loop: Loop, where: Where) -> tuple[Loop, int]:
-        """The outermost import-time loop around ``loop`` and how many times
-        the loops around it run it (unknown sizes count as one)."""
-        importtime = self.ctx.importtime
-        folder = self.ctx.folder
-        outermost, times = loop, 1
-        child: ast.AST = loop
-        parent = importtime.parent(child)
-        while parent is not None:
-            if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body:
-                times *= folder.length(parent.iter, where.scope) or 1
-                outermost = parent
-            elif isinstance(parent, ast.comprehension):
-                owner = importtime.parent(parent)
-                if not isinstance(owner, _COMPREHENSIONS) or not importtime.runs(owner):
-                    break
-                index = owner.generators.index(parent)
-                before = owner.generators[: index + (0 if child is parent.iter else 1)]
-                times *= folder.product([g.iter for g in before], where.scope, 12, require_all=False) or 1
-                outermost = parent = owner
-            elif isinstance(parent, _COMPREHENSIONS) and importtime.runs(parent):
-                times *= self.own(parent, where) or 1
-                outermost = parent
-            elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                break
-            child, parent = parent, importtime.parent(parent)
-        return outermost, times
+    def times(self, levels: list[list[ast.expr]], where: Where) -> int:
+        """How often the loops around a loop run it (unknown sizes count as one)."""
+        times = 1
+        for iterables in levels:
+            times *= self.ctx.folder.product(iterables, where.scope, 12, require_all=False) or 1
+        return times
 
 
-def _stops_early(ctx: FileContext, loop: Loop) -> bool:
-    """``any(...)`` and ``all(...)`` may stop long before a generator ends."""
-    parent = ctx.importtime.parent(loop)
-    return (
-        isinstance(loop, ast.GeneratorExp)
-        and isinstance(parent, ast.Call)
-        and ctx.names.qualified(parent.func) in ("any", "all")
-    )
-
-
-@rule("IMC401", "import-time-large-loop")
+@rule("IMC401")
 def import_time_large_loop(ctx: FileContext) -> Iterator[Finding]:
     """A loop or comprehension at import time with a large, statically known iteration count."""
     threshold = ctx.settings.max_iterations
+    importtime = ctx.importtime
     sizes = _LoopSizes(ctx)
     # One finding per loop nest and call site: the worst total of the nest.
     worst: dict[tuple[ast.AST, ast.AST], tuple[ast.AST, int, Where, bool]] = {}
-    for node_type in (ast.For, ast.AsyncFor, *_COMPREHENSIONS):
-        for loop, where in ctx.importtime.nodes(node_type):
-            assert isinstance(loop, (ast.For, ast.AsyncFor, *_COMPREHENSIONS))
-            if not ctx.importtime.runs(loop) or _stops_early(ctx, loop):
-                continue
+    for node_type in _LOOPS:
+        for loop, where in importtime.nodes(node_type):
+            assert isinstance(loop, _LOOPS)
+            if importtime.iterates(loop) != "full":
+                continue  # not at all, or any(), next(), islice() may stop long before the end
             own = sizes.own(loop, where)
             if own is None:
                 continue
-            outermost, times = sizes.enclosing(loop, where)
-            total = own * times
+            outermost, levels = importtime.enclosing_loops(loop)
+            total = own * sizes.times(levels, where)
             nested = outermost is not loop or (isinstance(loop, _COMPREHENSIONS) and len(loop.generators) > 1)
             key = (outermost, where.anchor(outermost))
             if total >= threshold and total > worst.get(key, (loop, 0, where, False))[1]:
                 worst[key] = (outermost, total, where, nested)
     for loop, total, where, nested in worst.values():
-        what = "nested loops run" if nested else "loop runs"
-        size = f"{total:,}" if total < 10**12 else "more than 10**12"
-        message = (
-            f"{what} {size} iterations at import time; compute the values on first use"
-            " (functools.cache) or ship them precomputed"
-        )
-        yield Finding.at(loop, "IMC401", message, where)
+        yield Finding.at(loop, "IMC401", LargeLoop(total, nested), where)
+
+
+class RegexCompile(Detail):
+    """IMC403: ``name`` (``re.compile``, ``regex.compile``) compiles a pattern at import time."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def message(self) -> str:
+        return f"{self.name}() at import time; compile the pattern on first use (a functools.cache function)"
 
 
 _REGEX_COMPILERS = frozenset({"re.compile", "regex.compile"})
 
 
-@rule("IMC403", "import-time-regex-compile", off_by_default=True)
+@rule("IMC403")
 def import_time_regex_compile(ctx: FileContext) -> Iterator[Finding]:
     """``re.compile`` or ``regex.compile`` at import time (off by default)."""
     for call, where, name in ctx.import_time_calls:
         if name in _REGEX_COMPILERS:
-            message = f"{name}() at import time; compile the pattern on first use (a functools.cache function)"
-            yield Finding.at(call, "IMC403", message, where)
+            yield Finding.at(call, "IMC403", RegexCompile(name), where)

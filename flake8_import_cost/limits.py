@@ -1,0 +1,18 @@
+"""Every bound of the static analysis, named once.
+
+Each keeps a hostile or unusual file cheap to check; none is reached by
+ordinary code. Raising one finds more through deeper chains at a cost that
+grows with it.
+"""
+
+#: Same-module calls the walker follows from import-time code (``a()`` calling ``b()``...).
+MAX_CALL_DEPTH = 4
+#: Import-time call sites of one function whose body the walker walks. Each
+#: site walks the body again (a finding inside is reported at every site), so
+#: a module calling one constructor hundreds of times stays cheap to check.
+MAX_SITES_PER_FUNCTION = 16
+#: Steps taken to find what an expression is: names followed to their values,
+#: operands folded, method chains and attribute chains read.
+MAX_VALUE_DEPTH = 12
+#: Same-module base classes followed to find an inherited method or a generator base.
+MAX_BASE_DEPTH = 8
