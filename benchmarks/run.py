@@ -54,7 +54,7 @@ FLAKE8_PRELUDE = (
     "import flake8.main.application, flake8.checker, flake8.style_guide,"
     " flake8.plugins.pyflakes, flake8.plugins.pycodestyle"
 )
-#: Modules the plugin module must never pull in (SPEC §6).
+#: Modules the plugin module must never pull in (benchmarks/README.md).
 HEAVY_MODULES = ("libcst", "django", "sqlite3", "_sqlite3", "rich")
 #: Folders never entered below a given path: caches, VCS data and installed third-party packages
 #: (so the standard library's folder means the standard library, not its site-packages).

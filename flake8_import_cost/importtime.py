@@ -1,7 +1,7 @@
 """The import-time walker: which nodes run while a module is imported.
 
-This is the one place that knows what runs at import (see
-``docs/configuration.md``, "What counts as import time"). It visits only the
+This is the one place that knows what runs at import (``docs/import-time.md``
+says it in prose). It visits only the
 code that runs at import (module and class bodies, decorators, bases,
 defaults, eager annotations, comprehensions that run, lambdas that are called,
 and the bodies of same-module functions called from import-time code), never

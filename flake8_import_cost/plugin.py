@@ -5,6 +5,10 @@ while ``run()`` is iterated: one would end the whole flake8 run with a raw
 traceback. The runner (:func:`flake8_import_cost.runner.lint`) contains every
 failure: a bug in one rule becomes a single warning on stderr that names the
 rule and the file, and the other rules still report.
+
+Importing this module, which flake8 does at every start (also for
+``--version`` and ``--help``), loads only the options and the rule
+declarations; the walker and the rules load with the first file checked.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from typing import Any
 
 from flake8_import_cost import __version__
 from flake8_import_cost.rules import OFF_BY_DEFAULT
-from flake8_import_cost.runner import lint, stderr_warner
 from flake8_import_cost.settings import Settings, SettingsError, from_namespace, register
 
 
@@ -67,6 +70,8 @@ class Plugin:
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         if not isinstance(self.tree, ast.Module):
             return
+        from flake8_import_cost.runner import lint, stderr_warner  # the analyses load with the first file
+
         findings = lint(
             self.tree, self.filename, self.lines, self.settings, enabled=self.enabled, warn=stderr_warner(self.filename)
         )

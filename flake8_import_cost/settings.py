@@ -156,7 +156,7 @@ OPTIONS: tuple[Option, ...] = (
         "import-cost-threshold-ms",
         "threshold_ms",
         "MS",
-        "IMC101: report imports that cost at least MS milliseconds (default: 10)",
+        "IMC101: report imports that cost at least MS milliseconds",
         lambda name, raw: _number(name, raw),
     ),
     Option(
@@ -171,14 +171,14 @@ OPTIONS: tuple[Option, ...] = (
         "import-cost-max-iterations",
         "max_iterations",
         "N",
-        "IMC401: report import-time loops of at least N iterations (default: 10000)",
+        "IMC401: report import-time loops of at least N iterations",
         lambda name, raw: _number(name, raw, integer=True),
     ),
     Option(
         "import-cost-codegen-ms",
         "codegen_ms",
         "MS",
-        "IMC501: report modules whose generated classes cost at least MS milliseconds (default: 5)",
+        "IMC501: report modules whose generated classes cost at least MS milliseconds",
         lambda name, raw: _number(name, raw),
     ),
     Option(
@@ -202,8 +202,7 @@ OPTIONS: tuple[Option, ...] = (
         "import-cost-orm-managers",
         "orm_managers",
         "LIST",
-        "IMC201: extra manager attribute names, comma-separated; they add to the default"
-        " objects,_default_manager,_base_manager",
+        "IMC201: extra manager attribute names, comma-separated; they add to the default ones",
         _orm_managers,
         comma_separated_list=True,
     ),
@@ -230,8 +229,17 @@ def register(option_manager: Any) -> None:
             parse_from_config=True,
             comma_separated_list=option.comma_separated_list,
             normalize_paths=option.normalize_paths,
-            help=option.help + ("" if "default" in option.help or not default else f" (default: {default})"),
+            help=f"{option.help} (default: {_shown_default(default)})",
         )
+
+
+def _shown_default(value: object) -> str:
+    """A default value as ``--help`` shows it: ``10``, ``objects,_base_manager``, ``none``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (frozenset, tuple, dict)):
+        return ",".join(sorted(value)) or "none"
+    return str(value)
 
 
 def from_namespace(namespace: argparse.Namespace | Mapping[str, Any]) -> Settings:

@@ -22,7 +22,8 @@ comment starts one; the lines before the first marker are shared by all of
 them, and each module is checked as a file of its own in which the other
 modules' lines are blank, so line numbers stay those of the case file (this
 matters for rules that report once per module, such as IMC501). A module's own
-``# flake8-options:`` line adds to the shared one.
+``# flake8-options:`` line adds to the shared one, and a ``# filename: NAME``
+line gives it the file name it is checked under (``setup.py``, ``tests/test_x.py``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ CASE_FILES = sorted(CASES.glob("*.py"))  # noqa: IMC402
 
 _OPTIONS = r"^#\s*flake8-options:(?P<options>.*)$"
 _MODULE = r"^#\s*module:(?P<label>.*)$"
+_FILENAME = r"^#\s*filename:\s*(?P<name>\S+)\s*$"
 _EXPECTATION = r"^#\s*(?:IMC\d{3}\b|silent\s+known-bug:)"
 _CODE = r'\s*(?P<code>IMC\d{3})(?::(?P<col>\d+))?(?P<fragments>(?:\s+"[^"]*")*)'
 _FRAGMENT = r'"([^"]*)"'
@@ -81,6 +83,7 @@ class Module:
     options: tuple[str, ...]
     text: str
     lines: dict[int, Line] = field(default_factory=dict)
+    filename: str | None = None
 
 
 @dataclass
@@ -170,6 +173,9 @@ def parse_case(path: Path) -> Case:
             options_line = re.match(_OPTIONS, comment)
             if options_line and number >= first and starts:
                 options.extend(shlex.split(options_line["options"]))
+            filename_line = re.match(_FILENAME, comment)
+            if filename_line and number >= first and starts:
+                module.filename = filename_line["name"]
             expectation = parse_expectation(comment, number, path.name)
             if expectation is not None:
                 module.lines[number] = expectation
@@ -183,15 +189,17 @@ def run_case(path: Path) -> dict[str, tuple[list[Reported], str, int]]:
     """Run flake8 on every module of a case: label -> (findings, stderr, exit code)."""
     case = parse_case(path)
     results: dict[str, tuple[list[Reported], str, int]] = {}
-    groups: dict[tuple[str, ...], list[tuple[str, Module]]] = {}
+    groups: dict[tuple[tuple[str, ...], int], list[tuple[str, Module]]] = {}
     for index, module in enumerate(case.modules):
         filename = f"{case.name}.py" if len(case.modules) == 1 else f"{case.name}_{index:02d}.py"
-        groups.setdefault(module.options, []).append((filename, module))
-    for options, members in groups.items():
+        # A module with a file name of its own is checked in a directory of its own.
+        group = (module.options, index if module.filename else -1)
+        groups.setdefault(group, []).append((module.filename or filename, module))
+    for (options, _), members in groups.items():
         with tempfile.TemporaryDirectory() as directory:
             result = run_flake8(Path(directory), {name: m.text for name, m in members}, *BASE_OPTIONS, *options)
             for name, module in members:
-                found = [f for f in result.findings if Path(f.path).name == name]
+                found = [f for f in result.findings if Path(f.path).as_posix().removeprefix("./") == name]
                 results[module.label] = (found, result.stderr, result.returncode)
     return results
 

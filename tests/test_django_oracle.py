@@ -115,7 +115,7 @@ def test_findings_are_exactly_the_lines_where_django_ran_sql(
     assert not problems, f"precision {precision:.3f}, recall {recall:.3f}\n" + "\n".join(problems)
 
 
-#: Lazy uses that SPEC §3 names as near misses: each must appear in the project and stay silent.
+#: Lazy uses that docs/rules/IMC201.md names as near misses: each must appear in the project and stay silent.
 NEAR_MISSES = {
     "a lazy QuerySet bound to a name": r"^LIVE = Product\.objects\.filter\(live=True\)$",
     "slicing": r"^FIRST_TEN = ORDERED\[:10\]$",

@@ -14,7 +14,7 @@ import pytest
 from conftest import Reported, flake8_env, imc_only, run_flake8, write_files
 
 from flake8_import_cost.plugin import Plugin
-from flake8_import_cost.settings import OPTIONS
+from flake8_import_cost.settings import OPTIONS, Settings
 
 LOOP_1000 = "for _i in range(1000):\n    pass\n"
 BIG_LOOP = "for _i in range(100_000):\n    pass\n"
@@ -59,6 +59,20 @@ def test_help_lists_every_option(tmp_path: Path) -> None:
     text = "\n".join(result.lines)
     for option in OPTIONS:
         assert f"--{option.name}" in text
+
+
+def test_help_states_the_defaults_the_plugin_uses(tmp_path: Path) -> None:
+    """Defaults are stated once, in ``Settings``: ``--help`` shows those values."""
+    result = run_flake8(tmp_path, {}, "--help", paths=())
+    text = " ".join(" ".join(result.lines).split())
+    defaults = Settings()
+    for option in OPTIONS:
+        value = getattr(defaults, option.field)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        shown = ",".join(sorted(value)) or "none" if isinstance(value, (frozenset, tuple, dict)) else str(value)
+        start = text.index(f"--{option.name} {option.metavar}")
+        assert f"(default: {shown})" in text[start:start + 400].replace(", ", ",").replace("- ", "-"), option.name
 
 
 def test_rules_report_through_flake8(tmp_path: Path) -> None:

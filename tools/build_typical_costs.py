@@ -31,7 +31,7 @@ MIN_COST_MS = 3.0
 TIMEOUT_S = 180.0
 
 #: The standard-library core that practically every program has loaded before
-#: its own imports run (SPEC §3 counts os, json, re, typing and dataclasses as
+#: its own imports run (docs/rules/IMC101.md counts os, json, re, typing and dataclasses as
 #: cheap). It is imported before each measured module, so a cost is what the
 #: import adds to a real program, not the price of this core again.
 BASELINE = (
@@ -169,7 +169,7 @@ STDLIB = (
     "zipfile",
 )
 
-#: Required in the table: the rule's documented coverage (SPEC §3, IMC101).
+#: Required in the table: the rule's documented coverage (docs/rules/IMC101.md).
 REQUIRED = (
     "boto3",
     "jinja2",

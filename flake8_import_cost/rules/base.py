@@ -8,15 +8,14 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from flake8_import_cost.context import Where
-from flake8_import_cost.importtime import ImportTime
-from flake8_import_cost.names import Names
-from flake8_import_cost.settings import Settings
-from flake8_import_cost.values import Folder, Values
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the analyses are imported when a file first needs them
+    from flake8_import_cost.context import Where
+    from flake8_import_cost.importtime import ImportTime
+    from flake8_import_cost.names import Names
     from flake8_import_cost.policy import FileKind
+    from flake8_import_cost.settings import Settings
     from flake8_import_cost.usage import NameUsage
+    from flake8_import_cost.values import Folder, Values
 
 A = TypeVar("A")
 
@@ -120,21 +119,29 @@ class FileContext:
     @cached_property
     def names(self) -> Names:
         """Imports, aliases and simple bindings of the module."""
+        from flake8_import_cost.names import Names
+
         return Names(self.tree)
 
     @cached_property
     def importtime(self) -> ImportTime:
         """Every node that runs while the module is imported."""
+        from flake8_import_cost.importtime import ImportTime
+
         return ImportTime(self.tree, self.names)
 
     @cached_property
     def values(self) -> Values:
         """Where the module's names get their values at import time."""
+        from flake8_import_cost.values import Values
+
         return Values(self.names)
 
     @cached_property
     def folder(self) -> Folder:
         """Constant integers and iterable lengths of the module."""
+        from flake8_import_cost.values import Folder
+
         return Folder(self.names)
 
     @cached_property

@@ -140,7 +140,7 @@ import numpy
 import pandas
 import acme  # IMC101 "listed as slow"
 
-# module: the built-in table covers the modules SPEC section 3 names
+# module: the built-in table covers the modules docs/rules/IMC101.md names
 # flake8-options: --import-cost-threshold-ms=0.001
 
 import numpy  # IMC101 "(typical)"

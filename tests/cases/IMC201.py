@@ -17,21 +17,21 @@ from shop.models import Category, Product, Tag
 
 TOTAL = Product.objects.count()  # IMC201:9 "Product.objects.count() runs a query at import time, on every start-up; wrap it in a function (functools.cache)"
 FIRST = Product.objects.filter(live=True).order_by("pk").first()  # IMC201 "Product.objects.filter().order_by().first()"
-FOOD = Category.objects.get(slug="food")  # IMC201
-EXISTS = Tag.objects.exclude(name="").exists()  # IMC201
-STATS = Product.objects.aggregate(n=1)  # IMC201
-BULK = Category.objects.in_bulk()  # IMC201
-LATEST = Product.objects.latest("pk")  # IMC201
-TYPE = ContentType.objects.get_for_model(Product)  # IMC201
+FOOD = Category.objects.get(slug="food")  # IMC201 "Category.objects.get() runs a query"
+EXISTS = Tag.objects.exclude(name="").exists()  # IMC201 "Tag.objects.exclude().exists() runs a query"
+STATS = Product.objects.aggregate(n=1)  # IMC201 "Product.objects.aggregate() runs a query"
+BULK = Category.objects.in_bulk()  # IMC201 "Category.objects.in_bulk() runs a query"
+LATEST = Product.objects.latest("pk")  # IMC201 "Product.objects.latest() runs a query"
+TYPE = ContentType.objects.get_for_model(Product)  # IMC201 "ContentType.objects.get_for_model() runs a query"
 USERS = get_user_model().objects.count()  # IMC201 "get_user_model().objects.count()"
-DEFAULT = Product._default_manager.first()  # IMC201
-BASE = Product._base_manager.last()  # IMC201
+DEFAULT = Product._default_manager.first()  # IMC201 "Product._default_manager.first() runs a query"
+BASE = Product._base_manager.last()  # IMC201 "Product._base_manager.last() runs a query"
 CUSTOM = Product.published.count()  # IMC201 "Product.published.count()"
 PAGE = get_object_or_404(Category, slug="food")  # IMC201 "get_object_or_404() runs a query"
 CHAINED = (
     Product.objects.filter(live=True)
     .exclude(name="")
-    .count()  # IMC201:6
+    .count()  # IMC201:6 "Product.objects.filter().exclude().count() runs a query"
 )
 
 # -- writes -------------------------------------------------------------------------
@@ -60,15 +60,15 @@ FIRST_TWO = list(itertools.islice(Category.objects.all(), 2))  # IMC201 "by iter
 GENERATOR = (t.name for t in Tag.objects.all())  # IMC201 "by a comprehension"
 JOINED = ", ".join(Category.objects.values_list("name", flat=True))  # IMC201 "by .join()"
 STEPPED = Product.objects.order_by("pk")[::2]  # IMC201 "by slicing with a step"
-RAW = list(Product.objects.raw("SELECT * FROM shop_product"))  # IMC201
-CHUNKED = list(Product.objects.iterator())  # IMC201
+RAW = list(Product.objects.raw("SELECT * FROM shop_product"))  # IMC201 "Product.objects.raw() is evaluated at import time by list()"
+CHUNKED = list(Product.objects.iterator())  # IMC201 "Product.objects.iterator() is evaluated at import time by list()"
 
 # Django caches a QuerySet's results: evaluating the same object again runs no SQL.
 CACHED = Tag.objects.order_by("name")
-CACHED_LIST = list(CACHED)  # IMC201
+CACHED_LIST = list(CACHED)  # IMC201 "CACHED (Tag.objects.order_by()) is evaluated at import time by list()"
 CACHED_AGAIN = [t.name for t in CACHED]
 CACHED_SIZE = len(CACHED)
-CACHED_NEW = CACHED.filter(name="x").count()  # IMC201
+CACHED_NEW = CACHED.filter(name="x").count()  # IMC201 "CACHED.filter().count() runs a query"
 
 # -- lazy: no SQL -----------------------------------------------------------------------
 
@@ -97,12 +97,12 @@ class ProductForm(forms.ModelForm):
     kind = forms.ChoiceField(choices=Category.objects.values_list("pk", "name"))  # IMC201 "by choices=" "pass a callable as choices="
     sort = forms.ChoiceField(choices=[("name", "Name")])
     first = forms.CharField(initial=Category.objects.first)
-    named = forms.ChoiceField(choices=[(c.pk, c.name) for c in Category.objects.all()])  # IMC201
+    named = forms.ChoiceField(choices=[(c.pk, c.name) for c in Category.objects.all()])  # IMC201 "Category.objects.all() is evaluated at import time by a comprehension"
 
     class Meta:
         model = Product
         fields = "__all__"
-        limit = Category.objects.count()  # IMC201
+        limit = Category.objects.count()  # IMC201 "Category.objects.count() runs a query"
 
 
 class Keeper:
@@ -150,10 +150,10 @@ LAZY_PRODUCTS = live_products()
 TOTAL_LATER = cached_total
 CORO = async_total()
 LAMBDA = lambda: Product.objects.count()  # noqa: E731
-CALLED_LAMBDA = (lambda: Tag.objects.count())()  # IMC201
+CALLED_LAMBDA = (lambda: Tag.objects.count())()  # IMC201 "Tag.objects.count() runs a query"
 
 
-def paginate(items, per_page=Tag.objects.count()):  # IMC201
+def paginate(items, per_page=Tag.objects.count()):  # IMC201 "Tag.objects.count() runs a query"
     return items
 
 
@@ -161,7 +161,7 @@ def register(value):
     return lambda function: function
 
 
-@register(Category.objects.count())  # IMC201
+@register(Category.objects.count())  # IMC201 "Category.objects.count() runs a query"
 def decorated():
     return Category.objects.count()
 
@@ -182,7 +182,7 @@ if __name__ == "__main__":
 # -- related managers of a model instance that a query returned -------------------------
 
 RELATED_COUNT = FOOD.product_set.count()  # IMC201 "FOOD.product_set.count()"
-RELATED_TAGS = list(FIRST.tags.all())  # IMC201
+RELATED_TAGS = list(FIRST.tags.all())  # IMC201 "FIRST.tags.all() is evaluated at import time by list()"
 RELATED_LAZY = FIRST.tags.filter(name="x")
 FIELD_VALUES = list(FIRST.data.values())
 NAME_COUNT = FIRST.name.count("a")

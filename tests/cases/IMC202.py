@@ -19,7 +19,7 @@ CURSOR = connections["default"].cursor()  # IMC202 "connections[...].cursor() op
 CURSOR.executemany("INSERT INTO t VALUES (%s)", [(1,), (2,)])  # IMC202 "CURSOR.executemany() runs SQL"
 connection.cursor().execute("SELECT 2")  # IMC202:1 "connection.cursor().execute() runs SQL"
 TABLES = connection.introspection.table_names()  # IMC202 "queries the database"
-connection.ensure_connection()  # IMC202
+connection.ensure_connection()  # IMC202 "connection.ensure_connection() opens a database connection"
 ALIAS = connections["default"]
 VENDOR = connection.vendor
 QUOTED = connection.ops.quote_name("t")
@@ -31,8 +31,8 @@ DB = sqlite3.connect("app.db")  # IMC202 "sqlite3.connect() connects to a databa
 ROWS = DB.execute("SELECT 1").fetchall()  # IMC202 "DB.execute() runs SQL"
 ALIASED = lite.connect("other.db")  # IMC202 "sqlite3.connect()"
 PG = psycopg2.connect(dbname="app")  # IMC202 "psycopg2.connect()"
-with sqlite3.connect("third.db") as third:  # IMC202
-    third.execute("SELECT 1")  # IMC202
+with sqlite3.connect("third.db") as third:  # IMC202 "sqlite3.connect() connects to a database"
+    third.execute("SELECT 1")  # IMC202 "third.execute() runs SQL"
 MEMORY = sqlite3.connect(":memory:")
 MEMORY_CURSOR = MEMORY.cursor()
 
@@ -42,14 +42,14 @@ engine = create_engine("postgresql://localhost/app")
 SessionLocal = sessionmaker(bind=engine)
 session = SessionLocal()
 USERS = session.query(User).filter_by(active=True).all()  # IMC202 "session.query().filter_by().all() runs a query"
-FIRST_USER = session.query(User).first()  # IMC202
+FIRST_USER = session.query(User).first()  # IMC202 "session.query().first() runs a query"
 for user in session.query(User):  # IMC202 "by a for loop"
     pass
 LISTED = list(session.query(User).order_by(User.id))  # IMC202 "by list()"
 RESULT = session.execute(select(User))  # IMC202 "session.execute() runs SQL"
-SCALARS = Session(engine).scalars(select(User))  # IMC202
+SCALARS = Session(engine).scalars(select(User))  # IMC202 "Session().scalars() runs SQL"
 with engine.connect() as conn:  # IMC202:6 "engine.connect() connects to the database"
-    conn.execute(text("SELECT 1"))  # IMC202
+    conn.execute(text("SELECT 1"))  # IMC202 "conn.execute() runs SQL"
 QUERY = session.query(User).filter_by(active=True)
 STATEMENT = select(User).where(User.id == 1)
 OTHER_ENGINE = create_engine("sqlite://")

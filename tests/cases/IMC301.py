@@ -29,25 +29,25 @@ from payments import connect
 S3 = boto3.client("s3")  # IMC301:6 "boto3.client() builds a client at import time (loads service models and reads AWS config files); create it on first use (functools.cache)"
 ALIASED = b.resource("dynamodb")  # IMC301 "boto3.resource()"
 FROM_IMPORT = client("sqs")  # IMC301 "boto3.client()"
-SESSION = boto3.Session(profile_name="x")  # IMC301
+SESSION = boto3.Session(profile_name="x")  # IMC301 "boto3.Session() builds a client"
 BUCKETS = storage.Client()  # IMC301 "google.cloud.storage.Client()" "credentials"
 BLOBS = BlobServiceClient.from_connection_string("x")  # IMC301 "from_connection_string()"
 MONGO = pymongo.MongoClient("mongodb://localhost")  # IMC301 "starts background threads"
-SEARCH = Elasticsearch("http://localhost:9200")  # IMC301
+SEARCH = Elasticsearch("http://localhost:9200")  # IMC301 "elasticsearch.Elasticsearch() builds a client"
 MAIL = smtplib.SMTP("smtp.example.com")  # IMC301 "connects to the server"
-FTP = ftplib.FTP("ftp.example.com")  # IMC301
+FTP = ftplib.FTP("ftp.example.com")  # IMC301 "ftplib.FTP() builds a client"
 CHANNEL = grpc.insecure_channel("localhost:50051")  # IMC301 "grpc.insecure_channel()"
-PRODUCER = KafkaProducer(bootstrap_servers="localhost")  # IMC301
-DOCKER = docker.from_env()  # IMC301
+PRODUCER = KafkaProducer(bootstrap_servers="localhost")  # IMC301 "kafka.KafkaProducer() builds a client"
+DOCKER = docker.from_env()  # IMC301 "docker.from_env() builds a client"
 kubernetes.config.load_kube_config()  # IMC301 "kubernetes.config.load_kube_config()"
-OPENAI = openai.OpenAI()  # IMC301
-CLAUDE = anthropic.Anthropic()  # IMC301
+OPENAI = openai.OpenAI()  # IMC301 "openai.OpenAI() builds a client"
+CLAUDE = anthropic.Anthropic()  # IMC301 "anthropic.Anthropic() builds a client"
 BILLING = BillingClient()  # IMC301 "acme.sdk.BillingClient()" "listed in import-cost-heavy-callables"
 PAYMENTS = connect("token")  # IMC301 "payments.connect()"
 
 
 class Storage:
-    BUCKET = boto3.resource("s3").Bucket("media")  # IMC301
+    BUCKET = boto3.resource("s3").Bucket("media")  # IMC301 "boto3.resource() builds a client"
 
 
 # -- cheap or lazy constructors ------------------------------------------------------------------

@@ -41,6 +41,10 @@ AS_DICT = {i: str(i) for i in range(50_000)}  # IMC401
 TOTAL = sum(i for i in range(1_000_000))  # IMC401 "1,000,000"
 JOINED = "".join(str(i) for i in range(20_000))  # IMC401
 LISTED = list(i for i in range(20_000))  # IMC401
+# Through lazy wrappers that a consumer iterates to the end.
+ZIPPED = dict(zip(range(100_000), (x for x in range(100_000))))  # IMC401:35 "100,000"
+NUMBERED = list(enumerate(i for i in range(20_000)))  # IMC401:26 "20,000"
+MAPPED = sum(map(abs, (i for i in range(20_000))))  # IMC401:23
 HUGE = [i for i in range(10**100)]  # IMC401 "more than 10**12"
 
 # -- flagged: module constants assigned once --------------------------------------
@@ -132,6 +136,9 @@ while True:
 LAZY = (i for i in range(1_000_000))
 LAZY_MAP = map(str, range(1_000_000))
 FIRST = next(i for i in range(1_000_000))
+STOPS_EARLY = any(i > 5 for i in range(1_000_000))
+SLICED = list(itertools.islice((i for i in range(1_000_000)), 10))
+WRAPPED_ONLY = enumerate(i for i in range(1_000_000))
 
 # -- silent: code that does not run at import ----------------------------------------
 

@@ -22,6 +22,8 @@ import requests
 import yaml
 from django.conf import settings
 
+# module: application code
+
 # -- files -------------------------------------------------------------------------------
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -32,13 +34,13 @@ README = open("README.md").read()  # IMC402 "open() reads a file"
 LOG = open("app.log", "a")  # IMC402 "open() writes a file at import time"
 ENCODED = io.open("data.txt", encoding="utf-8")  # IMC402 "io.open()"
 PARSED = json.load(open("data.json"))  # IMC402:20 "open() reads a file"
-LOADED = yaml.safe_load(open("config.yaml"))  # IMC402
+LOADED = yaml.safe_load(open("config.yaml"))  # IMC402 "open() reads a file"
 TOML = (CONFIG_DIR / "app.toml").read_text()  # IMC402 "(CONFIG_DIR / 'app.toml').read_text() reads a file"
 with (CONFIG_DIR / "app.toml").open("rb") as toml_file:  # IMC402 "reads a file"
     CONFIG = tomllib.load(toml_file)
 PICKLED = pickle.load(STREAM)  # IMC402 "pickle.load() reads a file"
-SECRET = (settings.BASE_DIR / "secret.txt").read_text().strip()  # IMC402
-DATA = resources.files("shop").joinpath("data.csv").read_bytes()  # IMC402
+SECRET = (settings.BASE_DIR / "secret.txt").read_text().strip()  # IMC402 "(settings.BASE_DIR / 'secret.txt').read_text() reads a file"
+DATA = resources.files("shop").joinpath("data.csv").read_bytes()  # IMC402 "Path.read_bytes() reads a file"
 TEMPLATE = resources.read_text("shop", "template.txt")  # IMC402 "importlib.resources.read_text()"
 Path("marker").write_text("x")  # IMC402 "writes a file"
 PARSER = ConfigParser()
@@ -47,25 +49,25 @@ PARSER.read(BASE_DIR / "setup.cfg")  # IMC402 "PARSER.read() reads a file"
 # -- directories --------------------------------------------------------------------------
 
 PLUGINS = os.listdir(BASE_DIR / "plugins")  # IMC402 "os.listdir() lists a directory"
-MODULES = glob.glob("*.py")  # IMC402
-WALKED = list(os.walk(BASE_DIR))  # IMC402
+MODULES = glob.glob("*.py")  # IMC402 "glob.glob() lists a directory"
+WALKED = list(os.walk(BASE_DIR))  # IMC402 "os.walk() lists a directory"
 FIXTURES = sorted(BASE_DIR.glob("fixtures/*.json"))  # IMC402 "BASE_DIR.glob() lists a directory"
-CHILDREN = list(CONFIG_DIR.iterdir())  # IMC402
+CHILDREN = list(CONFIG_DIR.iterdir())  # IMC402 "CONFIG_DIR.iterdir() lists a directory"
 
 # -- network ----------------------------------------------------------------------------------
 
 FEED = requests.get("https://example.com/feed.json").json()  # IMC402 "requests.get() makes a network request at import time; make it on first use (functools.cache)"
-POSTED = httpx.post("https://example.com", json={})  # IMC402
+POSTED = httpx.post("https://example.com", json={})  # IMC402 "httpx.post() makes a network request"
 HTTP = requests.Session()
 HTTP.get("https://example.com")  # IMC402 "HTTP.get() makes a network request"
-PAGE = urllib.request.urlopen("https://example.com")  # IMC402
-SOCKET = socket.create_connection(("example.com", 80))  # IMC402
-HOST = socket.gethostbyname("example.com")  # IMC402
+PAGE = urllib.request.urlopen("https://example.com")  # IMC402 "urllib.request.urlopen() makes a network request"
+SOCKET = socket.create_connection(("example.com", 80))  # IMC402 "socket.create_connection() makes a network request"
+HOST = socket.gethostbyname("example.com")  # IMC402 "socket.gethostbyname() makes a network request"
 
 # -- processes, sleeping, input ---------------------------------------------------------------
 
 REVISION = subprocess.check_output(["git", "rev-parse", "HEAD"]).decode()  # IMC402 "subprocess.check_output() starts a process at import time"
-subprocess.run(["true"])  # IMC402
+subprocess.run(["true"])  # IMC402 "subprocess.run() starts a process"
 os.system("true")  # IMC402 "os.system()"
 time.sleep(0.5)  # IMC402 "time.sleep() sleeps at import time"
 NAME = input("Name? ")  # IMC402 "input() waits for input at import time"
@@ -120,3 +122,16 @@ VERSION = version()  # IMC402 "starts a process" "(in version(), called at impor
 
 if __name__ == "__main__":
     print(open("README.md").read())
+
+# module: a build script is never imported by the program it builds
+# filename: setup.py
+import re as build_re
+
+from setuptools import setup
+
+from distutils.core import Extension  # IMC102 "distutils was removed in Python 3.12"
+
+LONG_DESCRIPTION = open("README.md").read()
+VERSION_PATTERN = build_re.compile(r"\d+")
+
+setup(name="demo", long_description=LONG_DESCRIPTION, ext_modules=[Extension("demo", ["demo.c"])])

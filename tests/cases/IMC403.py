@@ -20,6 +20,10 @@ THIRD_ALIAS = rx.compile("d")  # IMC403 "regex.compile()"
 THIRD_FROM = regex_compile("e")  # IMC403 "regex.compile()"
 PATTERNS = {name: re.compile(name) for name in ("a", "b")}  # IMC403
 TWO = [re.compile("x"), re.compile("y")]  # IMC403:8 IMC403:25
+# Generators run where they are consumed, also through lazy wrappers such as enumerate() and zip().
+NUMBERED = list(enumerate(re.compile(p) for p in ("a", "b")))  # IMC403:27 "re.compile() at import time"
+PAIRED = dict(zip("ab", (re.compile(p) for p in ("a", "b"))))  # IMC403:26
+FIRST = next(re.compile(p) for p in ("a", "b"))  # IMC403 (next runs the generator up to its first item)
 
 
 class Validator:
@@ -27,6 +31,9 @@ class Validator:
 
 
 # -- silent ----------------------------------------------------------------------------
+
+UNCONSUMED = enumerate(re.compile(p) for p in ("a", "b"))
+WRAPPED_GENERATOR = zip("ab", (re.compile(p) for p in ("a", "b")))
 
 MATCHED = re.match(r"\d", "1")  # matching with a string pattern compiles through re's own cache
 SUBSTITUTED = re.sub("a", "b", "abc")

@@ -1,4 +1,4 @@
-# Which code runs at import time (SPEC section 2), shown with IMC403
+# Which code runs at import time (docs/import-time.md), shown with IMC403
 # (re.compile at import time) and IMC401 (a loop of at least 10,000 iterations).
 import contextlib
 import functools
