@@ -52,6 +52,8 @@ class Scope:
         #: Shared by the scopes of a module: each function or class -> the scope it is defined in.
         self._enclosing = enclosing if enclosing is not None else {}
         self.bindings: dict[str, list[Binding]] = {}
+        #: Lookups answered in this scope, built once per name.
+        self.found: dict[str, Lookup] = {}
         self._in_handler = False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = node.args
@@ -66,6 +68,13 @@ class Scope:
         if bindings is not None and len(bindings) == 1:
             return bindings[0].value
         return None
+
+    def lookup(self, name: str) -> Lookup:
+        """The bindings of ``name``, which this scope binds."""
+        found = self.found.get(name)
+        if found is None:
+            found = self.found[name] = Lookup(self, self.bindings[name])
+        return found
 
     def function(self, name: str) -> FunctionNode | None:
         """The function ``name`` refers to, when it is defined exactly once."""
@@ -213,15 +222,13 @@ class Names:
         node: ScopeNode | None = scope
         while node is not None and not isinstance(node, ast.Module):
             local = self.scope(node)
-            found = local.bindings.get(name)
-            if found:
-                return Lookup(local, found)
+            if name in local.bindings:
+                return local.lookup(name)
             node = self._enclosing.get(node)
             while isinstance(node, ast.ClassDef):
                 node = self._enclosing.get(node)
-        found = self.module.bindings.get(name)
-        if found:
-            return Lookup(self.module, found)
+        if name in self.module.bindings:
+            return self.module.lookup(name)
         return None
 
     def qualified(self, node: ast.expr, scope: ScopeNode) -> str | None:

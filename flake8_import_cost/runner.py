@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from flake8.formatting.base import BaseFormatter  # loaded by flake8 before any plugin
 
 from flake8_import_cost.policy import file_kind, runs_on
-from flake8_import_cost.rules import FAMILIES, RULES
+from flake8_import_cost.rules import DECLARED_CODES, FAMILIES, RULES
 from flake8_import_cost.rules.base import FileContext, Finding, Rule
 
 if TYPE_CHECKING:
@@ -63,9 +63,8 @@ def lint(
             continue
         for declared in wanted:
             findings.extend(_check(declared, ctx, warn))
-    declared_codes = {code for family in FAMILIES for code in family.codes}
     for code, extra in RULES.items():  # rules registered from outside the families
-        if code not in declared_codes and enabled(code):
+        if code not in DECLARED_CODES and enabled(code):
             findings.extend(_check(extra, ctx, warn))
     return findings
 

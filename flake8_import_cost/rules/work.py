@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from flake8_import_cost.context import Where
+from flake8_import_cost.limits import MAX_VALUE_DEPTH
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
 
 Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
@@ -51,14 +52,14 @@ class _LoopSizes:
                     self._own[loop] = folder.length(loop.iter, where.scope)
             else:
                 iterables = [generator.iter for generator in loop.generators]
-                self._own[loop] = folder.product(iterables, where.scope, 12, require_all=False)
+                self._own[loop] = folder.product(iterables, where.scope, MAX_VALUE_DEPTH, require_all=False)
         return self._own[loop]
 
     def times(self, levels: list[list[ast.expr]], where: Where) -> int:
         """How often the loops around a loop run it (unknown sizes count as one)."""
         times = 1
         for iterables in levels:
-            times *= self.ctx.folder.product(iterables, where.scope, 12, require_all=False) or 1
+            times *= self.ctx.folder.product(iterables, where.scope, MAX_VALUE_DEPTH, require_all=False) or 1
         return times
 
 
