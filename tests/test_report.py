@@ -2,8 +2,9 @@
 
 Databases are real SQLite files filled with ``costdb.write_run``: a small
 Django-like ``profile`` run (statements, import edges, SQL), a ``measure`` run
-with failures, and a run whose names are hostile. The JSON report is
-validated against its own shipped schema.
+with failures, and a run whose names are hostile. HAR is validated against a
+HAR 1.2 schema, speedscope files against speedscope's published schema, the
+JSON report against its own shipped schema.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ import pytest
 
 from flake8_import_cost import costdb
 from flake8_import_cost.costdb import ImportEdge, ModuleTiming, Query, Run, Spread, StatementTiming
-from flake8_import_cost.report import Finding, build_report, json_report, load, text
+from flake8_import_cost.report import Finding, build_report, har, json_report, load, speedscope, text
 
 ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 STARTED = datetime(2026, 11, 30, 9, 15, 0, tzinfo=timezone.utc)
 SITE = "/venv/lib/python3.11/site-packages"
 
@@ -169,6 +171,11 @@ def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) 
         [sys.executable, "-m", "flake8_import_cost", "report", *args], cwd=cwd, capture_output=True, text=True,
         env={**os.environ, **(env or {})}, timeout=120, check=False,
     )  # fmt: skip
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return loaded
 
 
 def validate(document: Any, schema: dict[str, Any]) -> None:
@@ -528,3 +535,113 @@ def test_the_plugin_never_imports_the_report_package() -> None:
     code = "import sys, flake8_import_cost.plugin; print(sorted(m for m in sys.modules if '.report' in m))"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "[]"
+
+
+# -- HAR ------------------------------------------------------------------------------------------------
+
+
+def _at(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).timestamp() * 1000
+
+
+@pytest.mark.parametrize("kind", ["profile", "measure"])
+def test_har_validates_against_har_1_2(store: Store, kind: str, tmp_path: Path) -> None:
+    output = tmp_path / "start-up.har"
+    run_id = store.profile if kind == "profile" else store.measure
+    completed = cli("--db", str(store.db), "--run", str(run_id), "--format", "har", "--output", str(output))
+    assert completed.returncode == 0 and completed.stdout == "", completed.stderr
+    document = json.loads(output.read_text(encoding="utf-8"))
+    validate(document, load_schema("har-1.2.schema.json"))
+    for entry in document["log"]["entries"]:
+        timings = entry["timings"]
+        assert entry["time"] == pytest.approx(sum(v for v in timings.values() if v != -1))
+        if "pageref" in entry:
+            assert entry["pageref"] in {page["id"] for page in document["log"]["pages"]}
+
+
+def test_har_timings_are_real_milliseconds_in_import_order(store: Store) -> None:
+    log = har.document(store.report(store.profile))["log"]
+    assert "milliseconds" in log["comment"] and "not multiplied by 1000" in log["comment"]
+    assert "milliseconds" in log["creator"]["comment"]
+    entries = log["entries"]
+    assert [e["_module"] for e in entries] == [row[0] for row in PROFILE_MODULES]
+    pandas = entries[9]
+    assert pandas["request"]["url"] == "python://import/pandas"
+    # 80 ms of self time is receive = 80, not 80000; the 216 ms in its imports is the wait.
+    assert (pandas["timings"]["receive"], pandas["timings"]["wait"], pandas["time"]) == (80.0, 216.0, 296.0)
+    # The waterfall reads as the tree: each module starts inside its importer's bar.
+    by_name = {e["_module"]: e for e in entries}
+    for name, parent, *_ in PROFILE_MODULES:
+        if parent is None:
+            continue
+        child, outer = by_name[name], by_name[parent]
+        assert _at(outer["startedDateTime"]) <= _at(child["startedDateTime"])
+        assert _at(child["startedDateTime"]) + child["time"] <= _at(outer["startedDateTime"]) + outer["time"] + 0.01
+        assert child["_depth"] == outer["_depth"] + 1
+    assert _at(by_name["shop"]["startedDateTime"]) - _at(entries[0]["startedDateTime"]) == pytest.approx(40.0)
+
+
+def test_har_of_a_measure_run_has_a_page_per_target_and_failed_entries(store: Store) -> None:
+    log = har.document(store.report(store.measure))["log"]
+    assert [page["title"] for page in log["pages"]] == ["import numpy", "import json"]
+    failed = [e for e in log["entries"] if e["response"]["status"] == 500]
+    assert [e["_module"] for e in failed] == ["broken", "slow"]
+
+
+def test_hostile_names_in_har(hostile: Any) -> None:
+    document = json.loads(har.render(hostile))
+    validate(document, load_schema("har-1.2.schema.json"))
+    entries = document["log"]["entries"]
+    assert [e["_module"] for e in entries] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
+    assert all("<" not in entry["request"]["url"] for entry in entries)  # percent-encoded
+
+
+# -- speedscope -----------------------------------------------------------------------------------------
+
+
+def _check_events(profile: dict[str, Any], frames: list[dict[str, Any]]) -> list[list[str]]:
+    """The events open and close in order, never go back in time; returns every stack opened."""
+    stack: list[int] = []
+    stacks = []
+    last = profile["startValue"]
+    for event in profile["events"]:
+        assert event["at"] >= last
+        last = event["at"]
+        if event["type"] == "O":
+            stack.append(event["frame"])
+            stacks.append([frames[f]["name"] for f in stack])
+        else:
+            assert stack and stack.pop() == event["frame"]
+    assert not stack and last <= profile["endValue"]
+    return stacks
+
+
+@pytest.mark.parametrize("kind", ["profile", "measure"])
+def test_speedscope_validates_against_the_published_schema(store: Store, kind: str) -> None:
+    run_id = store.profile if kind == "profile" else store.measure
+    completed = cli("--db", str(store.db), "--run", str(run_id), "--format", "speedscope")
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    validate(document, load_schema("speedscope-file-format-schema.json"))
+    for profile in document["profiles"]:
+        _check_events(profile, document["shared"]["frames"])
+
+
+def test_speedscope_shows_statements_inside_their_modules(store: Store) -> None:
+    document = speedscope.document(store.report(store.profile))
+    (profile,) = document["profiles"]
+    assert profile["unit"] == "microseconds" and profile["endValue"] == pytest.approx(421_000)
+    stacks = _check_events(profile, document["shared"]["frames"])
+    assert ["shop", "shop.views", "shop.views:3 import pandas as pd", "pandas", "numpy", "numpy.core"] in stacks
+    assert ["shop", "shop.views", "shop.views:4 from shop import reports", "shop.reports",
+            "shop.reports:2 import openpyxl", "openpyxl"] in stacks  # fmt: skip
+    measured = speedscope.document(store.report(store.measure))
+    assert [p["name"] for p in measured["profiles"]] == ["import numpy (run 2)", "import json (run 2)"]
+    assert [p["endValue"] for p in measured["profiles"]] == [121_000, 1_500]
+
+
+def test_hostile_names_in_speedscope(hostile: Any) -> None:
+    document = json.loads(speedscope.render(hostile))
+    validate(document, load_schema("speedscope-file-format-schema.json"))
+    names = {frame["name"] for frame in document["shared"]["frames"]}
+    assert {f"pkg.{name}" for name in HOSTILE_NAMES} <= names

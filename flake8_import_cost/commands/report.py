@@ -2,7 +2,7 @@
 
 Reads one run of the cost database (default: the latest ``profile`` run for
 the running Python's ``major.minor``, else the latest ``measure`` run) and
-writes it as text or JSON.
+writes it as text, JSON, HAR or speedscope.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Start-up reports: one run of the cost database as text or JSON.
+"""Start-up reports: one run of the cost database as text, JSON, HAR or speedscope.
 
 :mod:`~flake8_import_cost.report.model` reads a run into a
 :class:`~flake8_import_cost.report.model.Report` (:func:`build_report`,
@@ -14,6 +14,8 @@ from flake8_import_cost.report.model import Finding, Report, build_report, load
 FORMATS = {
     "text": "text",
     "json": "json_report",
+    "har": "har",
+    "speedscope": "speedscope",
 }
 
 __all__ = ["FORMATS", "Finding", "Report", "build_report", "load"]
