@@ -4,7 +4,8 @@ Databases are real SQLite files filled with ``costdb.write_run``: a small
 Django-like ``profile`` run (statements, import edges, SQL), a ``measure`` run
 with failures, and a run whose names are hostile. HAR is validated against a
 HAR 1.2 schema, speedscope files against speedscope's published schema, the
-JSON report against its own shipped schema.
+JSON report against its own shipped schema; the HTML page is opened in a real
+headless Chromium.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import json
 import os
 import pty
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import unicodedata
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -26,10 +30,11 @@ import pytest
 
 from flake8_import_cost import costdb
 from flake8_import_cost.costdb import ImportEdge, ModuleTiming, Query, Run, Spread, StatementTiming
-from flake8_import_cost.report import Finding, build_report, har, json_report, load, speedscope, text
+from flake8_import_cost.report import Finding, build_report, har, html_page, json_report, load, speedscope, text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCREENSHOT = ROOT / "docs" / "images" / "report.png"
 STARTED = datetime(2026, 11, 30, 9, 15, 0, tzinfo=timezone.utc)
 SITE = "/venv/lib/python3.11/site-packages"
 
@@ -645,3 +650,179 @@ def test_hostile_names_in_speedscope(hostile: Any) -> None:
     validate(document, load_schema("speedscope-file-format-schema.json"))
     names = {frame["name"] for frame in document["shared"]["frames"]}
     assert {f"pkg.{name}" for name in HOSTILE_NAMES} <= names
+
+
+# -- HTML, without a browser ----------------------------------------------------------------------------
+
+
+def test_html_page_is_self_contained(store: Store, tmp_path: Path) -> None:
+    output = tmp_path / "report.html"
+    completed = cli("--db", str(store.db), "--format", "html", "--output", str(output))
+    assert completed.returncode == 0, completed.stderr
+    page = output.read_text(encoding="utf-8")
+    assert not re.search(r"<(link|img|iframe|object|embed)\b|\bsrc=|\bhref=|url\(|@import", page, re.IGNORECASE)
+    assert "http://" not in page and "https://" not in page
+    assert "default-src 'none'" in page
+    assert page.count("<script") == 2 and page.count("<style") == 1
+    data = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.DOTALL)
+    assert data is not None and json.loads(data.group(1))["run"]["id"] == store.profile
+    script = re.search(r"<script>(.*?)</script>", page, re.DOTALL)
+    assert script is not None and "innerHTML" not in script.group(1)
+    # The page's script and style are allowed by their hashes.
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in page
+
+
+def test_hostile_names_in_html_are_inert_text(hostile: Any) -> None:
+    page = html_page.render(hostile)
+    for raw in ("<img", "<b>", "window.pwned=1</script>", "\x1b"):
+        assert raw not in page, raw
+    data = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.DOTALL)
+    assert data is not None
+    assert any(m["name"] == f"pkg.{HOSTILE}" for m in json.loads(data.group(1))["modules"])
+    assert "Start-up report: profile run 1" in page
+
+
+# -- the page in a real browser -------------------------------------------------------------------------
+
+
+def chromium_driver(width: int = 1280, height: int = 720) -> Any:
+    """Headless Debian Chromium driven by selenium, or a skip when no browser is installed."""
+    binary, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        pytest.skip("no browser: install Debian's chromium and chromium-driver to run the browser tests")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    profile = tempfile.mkdtemp(prefix="report-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                 f"--window-size={width},{height}", "--hide-scrollbars", "--force-device-scale-factor=1"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.profile_directory = profile
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    driver = chromium_driver()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(driver.profile_directory, ignore_errors=True)
+
+
+def open_page(browser: Any, page: str, directory: Path) -> None:
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    path = directory / "report.html"
+    path.write_text(page, encoding="utf-8")
+    browser.get(path.as_uri())
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
+
+
+def visible_names(browser: Any) -> list[str]:
+    names: list[str] = browser.execute_script(
+        "return [...document.querySelectorAll('#rows .row:not([hidden]) .name')].map(e => e.textContent)"
+    )
+    return names
+
+
+def click_module(browser: Any, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    for element in browser.find_elements(By.CSS_SELECTOR, "#rows .row:not([hidden]) .name"):
+        if element.get_property("textContent") == name:
+            element.click()
+            return
+    raise AssertionError(f"no row for {name!r}")
+
+
+def console_errors(browser: Any) -> list[str]:
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, html_page.render(store.report(store.profile, findings=FINDINGS)), tmp_path)
+    # One bar per measured module, in import order.
+    assert visible_names(browser) == [row[0] for row in PROFILE_MODULES]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#rows .row:not([hidden]) .bar")) == len(PROFILE_MODULES)
+    assert browser.find_element(By.ID, "shown").text == "15 modules"
+
+    # Searching narrows the rows to the matches and the modules that imported them.
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("num")
+    assert visible_names(browser) == ["shop", "shop.views", "pandas", "numpy", "numpy.core"]
+    assert browser.find_element(By.ID, "shown").text == "5 of 15 modules"
+    for _ in "num":
+        search.send_keys(Keys.BACKSPACE)
+    assert len(visible_names(browser)) == len(PROFILE_MODULES)
+
+    # Collapsing a module hides what it imported.
+    toggle = browser.find_elements(By.CSS_SELECTOR, "#rows .row:not([hidden]) .toggle")[9]  # pandas
+    toggle.click()
+    assert "numpy" not in visible_names(browser) and "pytz" not in visible_names(browser)
+    toggle.click()
+
+    # Clicking the module with findings shows them on their lines, with its statements and SQL.
+    click_module(browser, "shop.views")
+    details = browser.find_element(By.ID, "details")
+    findings = details.find_elements(By.CSS_SELECTOR, "li.finding")
+    assert [f.get_attribute("data-line") for f in findings] == ["2", "5"]
+    assert findings[0].text.startswith("line 2, col 1: IMC102 distutils was removed")
+    assert "(measured 26.2 ms)" in findings[0].text
+    line_5 = details.find_element(By.CSS_SELECTOR, "tr[data-line='5']")
+    assert "IMC201" in line_5.text and "CATEGORIES = list(Category.objects.all())" in line_5.text
+    assert 'SELECT "shop_category"."id", "shop_category"."name"' in details.text
+    click_module(browser, "shop.reports")
+    assert "line 2, col 1: IMC101 openpyxl takes ~254 ms" in details.text
+    assert "IMC101" in details.find_element(By.CSS_SELECTOR, "tr[data-line='2']").text
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOT))
+
+    # Sorting, the flat list and the threshold.
+    browser.find_element(By.CSS_SELECTOR, "#sort option[value='self']").click()
+    browser.find_element(By.ID, "flat").click()
+    assert visible_names(browser)[:3] == ["pytz", "pandas", "numpy"]
+    browser.execute_script(
+        "const t = document.getElementById('threshold'); t.value = 90; t.dispatchEvent(new Event('input'))"
+    )
+    assert 0 < len(visible_names(browser)) < len(PROFILE_MODULES)
+    assert console_errors(browser) == []
+
+
+def test_a_measure_run_page_lists_failures(browser: Any, store: Store, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, html_page.render(store.report(store.measure)), tmp_path)
+    assert visible_names(browser) == ["numpy", "numpy.core", "json", "json.decoder"]
+    failures = browser.find_element(By.ID, "failures")
+    assert "broken: ModuleNotFoundError" in failures.text and "slow: timed out after 30 s" in failures.text
+    assert console_errors(browser) == []
+
+
+def test_hostile_names_are_inert_in_chromium(browser: Any, hostile: Any, tmp_path: Path) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, html_page.render(hostile), tmp_path)
+    assert visible_names(browser) == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
+    click_module(browser, f"pkg.{HOSTILE}")
+    details = browser.find_element(By.ID, "details")
+    assert f"<b>{SCRIPT}</b>" in details.get_property("textContent")
+    assert browser.execute_script("return document.querySelectorAll('img, b, #details script').length") == 0
+    assert browser.execute_script("return typeof window.pwned") == "undefined"
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    assert console_errors(browser) == []

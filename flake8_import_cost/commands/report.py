@@ -2,7 +2,8 @@
 
 Reads one run of the cost database (default: the latest ``profile`` run for
 the running Python's ``major.minor``, else the latest ``measure`` run) and
-writes it as text, JSON, HAR or speedscope.
+writes it as text, JSON, HAR, speedscope or a self-contained HTML page. See
+``docs/reports.md``.
 """
 
 from __future__ import annotations

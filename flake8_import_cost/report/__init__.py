@@ -1,4 +1,4 @@
-"""Start-up reports: one run of the cost database as text, JSON, HAR or speedscope.
+"""Start-up reports: one run of the cost database as text, JSON, HAR, speedscope or an HTML page.
 
 :mod:`~flake8_import_cost.report.model` reads a run into a
 :class:`~flake8_import_cost.report.model.Report` (:func:`build_report`,
@@ -16,6 +16,7 @@ FORMATS = {
     "json": "json_report",
     "har": "har",
     "speedscope": "speedscope",
+    "html": "html_page",
 }
 
 __all__ = ["FORMATS", "Finding", "Report", "build_report", "load"]
