@@ -1,0 +1,828 @@
+"""``flake8-import-cost report`` on real cost databases, in every format.
+
+Databases are real SQLite files filled with ``costdb.write_run``: a small
+Django-like ``profile`` run (statements, import edges, SQL), a ``measure`` run
+with failures, and a run whose names are hostile. HAR is validated against a
+HAR 1.2 schema, speedscope files against speedscope's published schema, the
+JSON report against its own shipped schema; the HTML page is opened in a real
+headless Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from flake8_import_cost import costdb
+from flake8_import_cost.costdb import ImportEdge, ModuleTiming, Query, Run, Spread, StatementTiming
+from flake8_import_cost.report import Finding, build_report, har, html_page, json_report, load, speedscope, text
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCREENSHOT = ROOT / "docs" / "images" / "report.png"
+STARTED = datetime(2026, 11, 30, 9, 15, 0, tzinfo=timezone.utc)
+SITE = "/venv/lib/python3.11/site-packages"
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>window.pwned=1</script>"
+ANSI = "\x1b[2J\x1b[31mred\x07"
+#: Names a measured project can hold: markup, terminal escapes, a bidirectional override, a newline.
+HOSTILE_NAMES = (HOSTILE, SCRIPT, ANSI, "evil\u202etxt", "line\nbreak")
+
+FILES = {
+    "shop/__init__.py": "",
+    "shop/apps.py": "from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n"
+    "    name = 'shop'\n\n    def ready(self):\n        Category.objects.count()\n",
+    "shop/views.py": "import os\nfrom distutils.util import strtobool\nimport pandas as pd\nfrom shop import reports\n"
+    "CATEGORIES = list(Category.objects.all())\n",
+    "shop/reports.py": '"""Spreadsheet exports."""\nimport openpyxl\n\n\ndef export(rows):\n'
+    "    return openpyxl.Workbook()\n",
+}
+
+#: (name, parent, path under the project or absolute, self ms, cumulative ms), in import order.
+PROFILE_MODULES = [
+    ("django", None, f"{SITE}/django/__init__.py", 3.0, 40.0),
+    ("django.utils.version", "django", f"{SITE}/django/utils/version.py", 1.0, 27.0),
+    ("subprocess", "django.utils.version", "/usr/lib/python3.11/subprocess.py", 6.0, 26.0),
+    ("selectors", "subprocess", "/usr/lib/python3.11/selectors.py", 20.0, 20.0),
+    ("django.apps", "django", f"{SITE}/django/apps/__init__.py", 10.0, 10.0),
+    ("shop", None, "shop/__init__.py", 0.05, 381.0),
+    ("shop.views", "shop", "shop/views.py", 2.0, 380.0),
+    ("distutils.util", "shop.views", "/usr/lib/python3.11/distutils/util.py", 5.0, 26.0),
+    ("distutils", "distutils.util", "/usr/lib/python3.11/distutils/__init__.py", 21.0, 21.0),
+    ("pandas", "shop.views", f"{SITE}/pandas/__init__.py", 80.0, 296.0),
+    ("numpy", "pandas", f"{SITE}/numpy/__init__.py", 60.0, 120.0),
+    ("numpy.core", "numpy", f"{SITE}/numpy/core/__init__.py", 60.0, 60.0),
+    ("pytz", "pandas", f"{SITE}/pytz/__init__.py", 96.0, 96.0),
+    ("shop.reports", "shop.views", "shop/reports.py", 1.0, 55.0),
+    ("openpyxl", "shop.reports", f"{SITE}/openpyxl/__init__.py", 54.0, 54.0),
+]
+
+
+def _spread(ms: float, *, repeat: int = 3) -> Spread:
+    us = ms * 1000
+    return Spread([us * 0.95, us, us * 1.1][:repeat])
+
+
+def _path(root: Path, path: str | None) -> str | None:
+    return None if path is None else path if path.startswith("/") else str(root / path)
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(content, encoding="utf-8")
+
+
+def profile_run(root: Path) -> Run:
+    """A Django-like start-up: two trees, statements with the lines that imported each module, SQL."""
+    write_files(root, FILES)
+    run = Run("profile", project_root=root, command=["flake8-import-cost", "profile", "--django-settings",
+              "shop.settings"], repeat=3, started_at=STARTED)  # fmt: skip
+    run.finished_at = STARTED + timedelta(seconds=4)
+    run.total_samples = [420_000, 425_000, 431_000]
+    run.overhead = 1.6
+    run.details = {"django_settings": "shop.settings", "url": "/"}
+    for seq, (name, parent, path, self_ms, cum_ms) in enumerate(PROFILE_MODULES):
+        run.modules.append(ModuleTiming("", seq, name, parent, 0, _path(root, path), _spread(self_ms), _spread(cum_ms)))
+    views, reports, apps = str(root / "shop/views.py"), str(root / "shop/reports.py"), str(root / "shop/apps.py")
+    for path, line, module, ms in [(views, 2, "shop.views", 26.2), (views, 3, "shop.views", 296.5),
+                                   (views, 4, "shop.views", 55.2), (views, 5, "shop.views", 1.5),
+                                   (reports, 2, "shop.reports", 54.1)]:  # fmt: skip
+        run.statements.append(StatementTiming(path, line, module, "module", _spread(ms)))
+    run.imports += [
+        ImportEdge(0, "os", views, 1, False), ImportEdge(1, "distutils.util", views, 2, True),
+        ImportEdge(2, "pandas", views, 3, True), ImportEdge(3, "shop.reports", views, 4, True),
+        ImportEdge(4, "openpyxl", reports, 2, True), ImportEdge(5, "os", reports, 2, False),
+    ]  # fmt: skip
+    run.queries += [
+        Query(0, 'SELECT "shop_category"."id", "shop_category"."name" FROM "shop_category"', 900.0, "django", views, 5),
+        Query(1, 'SELECT "shop_category"."id" FROM "shop_category" WHERE "shop_category"."parent_id" = 1', 350.0,
+              "django", views, 5),
+        Query(2, 'SELECT COUNT(*) AS "__count" FROM "shop_category"', 200.0, "django", None, None, apps, 7,
+              "ShopConfig.ready"),
+    ]  # fmt: skip
+    return run
+
+
+def measure_run(root: Path) -> Run:
+    """Two targets, each in a fresh interpreter, and two that failed."""
+    run = Run("measure", project_root=root, command=["flake8-import-cost", "measure", "numpy", "json", "broken",
+              "slow"], repeat=5, started_at=STARTED + timedelta(hours=1))  # fmt: skip
+    for target, modules in {
+        "numpy": [("numpy", None, 62.0, 121.0), ("numpy.core", "numpy", 58.0, 59.0)],
+        "json": [("json", None, 0.9, 1.5), ("json.decoder", "json", 0.4, 0.6)],
+    }.items():
+        for seq, (name, parent, self_ms, cum_ms) in enumerate(modules):
+            run.modules.append(ModuleTiming(target, seq, name, parent, int(parent is not None), None,
+                                            _spread(self_ms, repeat=5), _spread(cum_ms, repeat=5)))  # fmt: skip
+    run.failures["broken"] = "ModuleNotFoundError: No module named 'broken'\n(while importing broken)"
+    run.failures["slow"] = "timed out after 30 s"
+    return run
+
+
+FINDINGS = [
+    Finding("IMC101", "openpyxl takes ~254 ms to import (typical); used only inside functions, so the import can "
+            "move into them", "shop/reports.py", 2, 1),
+    Finding("IMC102", "distutils was removed in Python 3.12 and is slow to import; use a local helper for strtobool",
+            "shop/views.py", 2, 1),
+    Finding("IMC201", "Category.objects.all() is evaluated at import time by list(): it runs a query on every "
+            "start-up; wrap it in a function (functools.cache)", "shop/views.py", 5, 19),
+    Finding("IMC403", "re.compile() at import time; compile the pattern on first use", "shop/forms.py", 3, 9),
+]  # fmt: skip
+
+
+class Store:
+    """A database file with a profile and a measure run, and the project the profile measured."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.root = tmp / "project"
+        self.root.mkdir()
+        self.db = tmp / "costs.db"
+        self.profile = costdb.write_run(self.db, profile_run(self.root))
+        self.measure = costdb.write_run(self.db, measure_run(self.root))
+
+    def report(self, run_id: int, findings: list[Finding] | None = None) -> Any:
+        connection = costdb.open_read_only(self.db)
+        try:
+            return build_report(connection, run_id, findings=findings, findings_base=self.root)
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path)
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m flake8_import_cost report ARGS`` for real."""
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_import_cost", "report", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def validate(document: Any, schema: dict[str, Any]) -> None:
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator_class(schema).validate(document)
+
+
+def strict(schema: Any) -> Any:
+    """``schema`` with every object that lists its properties closed to others: a field the
+    report writes must be documented in the schema."""
+    if isinstance(schema, dict):
+        schema = {key: strict(value) for key, value in schema.items()}
+        if "properties" in schema and "additionalProperties" not in schema:
+            schema["additionalProperties"] = False
+    elif isinstance(schema, list):
+        schema = [strict(value) for value in schema]
+    return schema
+
+
+# -- choosing the run -----------------------------------------------------------------------------------
+
+
+def test_the_default_run_is_the_latest_profile_for_this_python(store: Store) -> None:
+    # The measure run is newer, but a profile run for this Python comes first.
+    assert load(store.db).run.id == store.profile
+    older = profile_run(store.root)
+    older.python_version = "2.7.18"
+    costdb.write_run(store.db, older)
+    assert load(store.db).run.id == store.profile
+    assert load(store.db, store.measure).run.id == store.measure
+
+
+def test_without_a_profile_run_the_latest_measure_run(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    other = profile_run(tmp_path)
+    other.python_version = "2.7.18"
+    costdb.write_run(db, other)
+    measured = costdb.write_run(db, measure_run(tmp_path))
+    assert load(db).run.id == measured
+
+
+def test_no_run_for_this_python_names_the_pythons_it_has(tmp_path: Path) -> None:
+    db = tmp_path / "costs.db"
+    other = measure_run(tmp_path)
+    other.python_version = "2.7.18"
+    costdb.write_run(db, other)
+    completed = cli("--db", str(db))
+    assert completed.returncode == 2
+    assert "runs on Python 2.7" in completed.stderr and "--run ID" in completed.stderr
+
+
+# -- the data model -------------------------------------------------------------------------------------
+
+
+def test_modules_come_in_import_order_with_their_parents(store: Store) -> None:
+    report = store.report(store.profile)
+    assert [m.name for m in report.modules] == [row[0] for row in PROFILE_MODULES]
+    for module in report.modules:
+        parent = report.modules[module.parent_index].name if module.parent_index is not None else None
+        assert parent == module.parent
+    # Paths stay as the store keeps them: project files relative to the root.
+    assert report.modules[6].path == "shop/views.py" and report.modules[6].in_project
+    assert report.total_us == 425_000
+
+
+def test_the_time_line_follows_the_lines_that_imported_each_module(store: Store) -> None:
+    report = store.report(store.profile)
+    starts = {m.name: m.start_us for m in report.modules}
+    assert starts["django"] == 0 and starts["shop"] == 40_000  # roots one after the other
+    # In shop.views, line 2 imports distutils.util, line 3 pandas, line 4 shop.reports: each starts with its line.
+    assert starts["distutils.util"] == starts["shop.views"]
+    assert starts["pandas"] == pytest.approx(starts["shop.views"] + 26_200)
+    assert starts["shop.reports"] == pytest.approx(starts["shop.views"] + 26_200 + 296_500)
+    # A measure run has no statements: what a module imported follows from its start.
+    measured = store.report(store.measure)
+    assert [(m.name, m.start_us) for m in measured.modules] == [
+        ("numpy", 0), ("numpy.core", 0), ("json", 121_000), ("json.decoder", 121_000)
+    ]
+
+
+def test_spans_nest_exactly_even_when_the_parts_outgrow_the_whole(tmp_path: Path) -> None:
+    run = Run("profile", project_root=tmp_path, command=["x"], repeat=1)
+    # The children's medians add up to more than the parent's: they are shrunk to fit.
+    for seq, (name, parent, cum) in enumerate([("a", None, 10), ("b", "a", 8), ("c", "a", 8), ("d", "c", 9)]):
+        run.modules.append(ModuleTiming("", seq, name, parent, 0, None, Spread([1000]), Spread([cum * 1000])))
+    db = tmp_path / "costs.db"
+    report = load(db, costdb.write_run(db, run))
+    from flake8_import_cost.report.model import walk
+
+    stack: list[tuple[float, float]] = []
+    for span, level in walk(report.spans):
+        del stack[level:]
+        if stack:
+            assert stack[-1][0] <= span.start_us and span.end_us <= stack[-1][1] + 1e-6
+        stack.append((span.start_us, span.end_us))
+    assert report.timeline_us == 10_000
+
+
+def test_a_damaged_tree_loses_no_module(tmp_path: Path) -> None:
+    run = Run("measure", project_root=tmp_path, command=["x"], repeat=1)
+    # A parent from nowhere, and a cycle of parents.
+    for seq, (name, parent) in enumerate([("a", "ghost"), ("b", "c"), ("c", "b"), ("d", "d")]):
+        run.modules.append(ModuleTiming("t", seq, name, parent, 0, None, Spread([1]), Spread([2])))
+    db = tmp_path / "costs.db"
+    report = load(db, costdb.write_run(db, run))
+    assert sorted(m.name for m in report.modules) == ["a", "b", "c", "d"]
+    for module in report.modules:
+        assert module.parent_index is None or module.parent_index < module.position
+
+
+def test_findings_are_attached_by_path_and_line_and_ranked_by_measured_cost(store: Store) -> None:
+    absolute = FINDINGS[0]._replace(path=str(store.root / "shop" / "reports.py"))
+    given = [FINDINGS[3], FINDINGS[1], absolute, FINDINGS[2]._replace(measured_ms=1.5)]
+    report = store.report(store.profile, findings=given)
+    assert [(f.code, f.path, f.measured_ms) for f in report.findings] == [
+        ("IMC101", "shop/reports.py", pytest.approx(54.1)),  # absolute path stored like the database's
+        ("IMC102", "shop/views.py", pytest.approx(26.2)),  # its line's measured cost
+        ("IMC201", "shop/views.py", 1.5),  # the cost the finding came with
+        ("IMC403", "shop/forms.py", None),  # not measured: last
+    ]
+
+
+# -- hostile names --------------------------------------------------------------------------------------
+
+
+def hostile_run(root: Path) -> Run:
+    """A profile run whose module names, files, source lines, SQL and findings are hostile."""
+    pkg = root / "pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / f"{HOSTILE}.py").write_text(f'X = "{SCRIPT}\x1b[31m"\n', encoding="utf-8")
+    run = Run("profile", project_root=root, command=["profile", HOSTILE, ANSI], repeat=1, started_at=STARTED)
+    run.total_samples = [50_000]
+    run.modules.append(ModuleTiming("", 0, "pkg", None, 0, str(pkg / "__init__.py"), Spread([100]),
+                                    Spread([50_000])))  # fmt: skip
+    for seq, name in enumerate(HOSTILE_NAMES, start=1):
+        path = str(pkg / f"{HOSTILE}.py") if name == HOSTILE else f"/tmp/{name}.py"
+        run.modules.append(ModuleTiming("", seq, f"pkg.{name}", "pkg", 1, path, Spread([9000]), Spread([9000])))
+    run.statements.append(StatementTiming(str(pkg / f"{HOSTILE}.py"), 1, f"pkg.{HOSTILE}", "module", Spread([8000])))
+    run.statements.append(StatementTiming(f"/tmp/{ANSI}.py", 1, f"pkg.{ANSI}", ANSI, Spread([7000])))
+    run.queries.append(Query(0, f"SELECT '</script>{SCRIPT}{ANSI}'", 10.0, "django", str(pkg / f"{HOSTILE}.py"), 1))
+    return run
+
+
+HOSTILE_FINDINGS = [Finding("IMC402", f"<b>{SCRIPT}</b> {ANSI}", f"pkg/{HOSTILE}.py", 1, 1)]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Any:
+    root = tmp_path / "project"
+    db = tmp_path / "costs.db"
+    run_id = costdb.write_run(db, hostile_run(root))
+    connection = costdb.open_read_only(db)
+    try:
+        return build_report(connection, run_id, findings=HOSTILE_FINDINGS, findings_base=root)
+    finally:
+        connection.close()
+
+
+# -- text -----------------------------------------------------------------------------------------------
+
+
+def test_text_report_of_a_profile_run(store: Store) -> None:
+    completed = cli("--db", str(store.db))
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    assert "Run 1: profile" in out and "Start-up: 425.0 ms (median of 3 runs; profiling overhead 1.6x)" in out
+    assert "Costliest modules by self time (in context)" in out
+    modules = out.split("Costliest modules by self time")[1].splitlines()
+    assert modules[2].split() == ["96.0", "96.0", "pytz"]
+    # Statements with their source line, read from the project.
+    assert re.search(r"^shop/views\.py:3 +296\.5  import pandas as pd$", out, re.MULTILINE)
+    assert re.search(r"^shop/reports\.py:2 +54\.1  import openpyxl$", out, re.MULTILINE)
+    # SQL by line: two queries from line 5, one from AppConfig.ready().
+    assert re.search(r"^shop/views\.py:5 +2x +1\.2  SELECT \"shop_category\"", out, re.MULTILINE)
+    assert re.search(r"^shop/apps\.py:7 +1x +0\.2  in ShopConfig\.ready\(\): SELECT COUNT", out, re.MULTILINE)
+    assert "Failed" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "\x1b" not in out
+
+
+def test_text_report_of_a_measure_run_lists_failures(store: Store) -> None:
+    completed = cli("--db", str(store.db), "--run", str(store.measure), "--top", "1")
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    assert "Measured 2 modules, each in a fresh interpreter (median of 5 runs); 2 failed" in out
+    assert "their import times add up to 122.5 ms" in out
+    assert "Costliest modules by cumulative time (in isolation)" in out
+    assert "json.decoder" not in out  # --top 1
+    assert "  broken: ModuleNotFoundError: No module named 'broken' (while importing broken)\n" in out
+    assert "  slow: timed out after 30 s\n" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_text_report_lists_attached_findings(store: Store) -> None:
+    out = text.render(store.report(store.profile, findings=FINDINGS))
+    findings = out.split("Findings, by what fixing them would save")[1].splitlines()[1:]
+    assert [line.split()[:3] for line in findings] == [
+        ["shop/reports.py:2:1", "54.1", "IMC101"], ["shop/views.py:2:1", "26.2", "IMC102"],
+        ["shop/views.py:5:19", "1.5", "IMC201"], ["shop/forms.py:3:9", "-", "IMC403"],
+    ]  # fmt: skip
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What the command writes when its standard output is a terminal (a pseudo-terminal)."""
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "flake8_import_cost", "report", *args]
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm", **env}
+    with subprocess.Popen(command, stdout=follower, stderr=subprocess.PIPE, env=environment) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(store: Store) -> None:
+    coloured = _on_a_terminal(["--db", str(store.db)], {})
+    assert "\x1b[1mRun 1: profile" in coloured
+    assert "\x1b" not in _on_a_terminal(["--db", str(store.db)], {"NO_COLOR": "1"})
+    assert "\x1b" not in cli("--db", str(store.db)).stdout  # a pipe
+
+
+def test_hostile_names_in_text(hostile: Any) -> None:
+    out = text.render(hostile)
+    assert all(unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp") for char in out.replace("\n", ""))
+    assert "pkg.\\x1b[2J\\x1b[31mred\\x07" in out and "pkg.evil\\u202etxt" in out and "pkg.line\\x0abreak" in out
+    assert f"pkg.{HOSTILE}" in out  # markup means nothing to a terminal: shown as it is
+
+
+# -- JSON -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["profile", "measure"])
+def test_json_report_validates_against_its_shipped_schema(store: Store, kind: str) -> None:
+    run_id = store.profile if kind == "profile" else store.measure
+    completed = cli("--db", str(store.db), "--run", str(run_id), "--format", "json")
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    schema = json_report.schema()
+    validate(document, schema)
+    validate(document, strict(schema))  # and every field it writes is documented
+    assert document["format"] == "flake8-import-cost/report" and document["version"] == 1
+
+
+def test_json_report_holds_everything_the_store_has(store: Store) -> None:
+    document = json.loads(json_report.render(store.report(store.profile, findings=FINDINGS)))
+    with sqlite3.connect(store.db) as connection:
+        for table in ("modules", "statements", "imports", "queries", "failures"):
+            count = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE run_id = ?", (store.profile,)).fetchone()
+            assert len(document[table]) == count[0], table
+    views = next(m for m in document["modules"] if m["name"] == "shop.views")
+    assert views["self_us"] == {"median": 2000, "min": 1900, "max": 2200, "iqr": pytest.approx(150), "samples":
+                                [1900, 2000, 2200]}  # fmt: skip
+    assert document["run"]["details"] == {"django_settings": "shop.settings", "url": "/"}
+    assert document["run"]["total_samples"] == [420_000, 425_000, 431_000]
+    assert document["statements"][0]["code"] == "import pandas as pd"
+    assert document["queries"][2]["function"] == "ShopConfig.ready"
+    assert len(document["findings"]) == 4
+    validate(document, strict(json_report.schema()))
+    measured = json.loads(json_report.render(store.report(store.measure)))
+    assert measured["failures"] == [
+        {"target": "broken", "reason": "ModuleNotFoundError: No module named 'broken'\n(while importing broken)"},
+        {"target": "slow", "reason": "timed out after 30 s"},
+    ]
+
+
+def test_hostile_names_in_json(hostile: Any) -> None:
+    document = json.loads(json_report.render(hostile))
+    assert [m["name"] for m in document["modules"]] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
+    validate(document, strict(json_report.schema()))
+
+
+# -- bad input: one line, exit 2 ------------------------------------------------------------------------
+
+
+def _empty_schema(path: Path) -> None:
+    costdb.migrate(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (None, "no such file"),
+        (lambda p: p.write_bytes(b"\x00garbage, not SQLite" * 400), "not an SQLite database"),
+        (lambda p: p.write_bytes(b""), "empty database"),
+        (_empty_schema, "no run measured yet"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(), "not a flake8-import-cost"),
+        (lambda p: p.mkdir(), "is a directory"),
+    ],
+    ids=["missing", "corrupt", "zero-bytes", "no-run", "foreign", "directory"],
+)
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_bad_database_is_one_line_and_exit_2(tmp_path: Path, make: Any, message: str, fmt: str) -> None:
+    db = tmp_path / "costs.db"
+    if make is not None:
+        make(db)
+    completed = cli("--db", str(db), "--format", fmt)
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
+    assert completed.stderr.startswith("flake8-import-cost: error: report: ") and message in completed.stderr
+
+
+def test_unknown_run_is_one_line_and_exit_2(store: Store) -> None:
+    completed = cli("--db", str(store.db), "--run", "42")
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert completed.stderr == f"flake8-import-cost: error: report: {store.db}: no run 42 (runs: 1-2)\n"
+
+
+@pytest.mark.parametrize("args", [["--top", "0"], ["--top", "many"], ["--format", "pdf"], ["--run", "latest"]])
+def test_bad_options_are_usage_errors(store: Store, args: list[str]) -> None:
+    completed = cli("--db", str(store.db), *args)
+    assert completed.returncode == 2 and completed.stdout == "" and "Traceback" not in completed.stderr
+    assert completed.stderr.splitlines()[-1].startswith("flake8-import-cost report: error: ")
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    run = Run("profile", project_root=tmp_path, command=["x"], repeat=1)
+    for seq in range(3000):  # far more than a pipe holds
+        run.modules.append(ModuleTiming("", seq, f"m{seq}", None, 0, None, Spread([1]), Spread([1])))
+    db = tmp_path / "costs.db"
+    costdb.write_run(db, run)
+    command = f"{sys.executable} -m flake8_import_cost report --db {db} --format json | head -c 10"
+    completed = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0 and completed.stderr == ""
+    assert completed.stdout == '{\n  "forma'
+
+
+def test_a_truncated_database_is_one_line(store: Store) -> None:
+    data = store.db.read_bytes()
+    store.db.write_bytes(data[: len(data) // 2])
+    completed = cli("--db", str(store.db))
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    assert completed.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("where", ["missing-dir/report.html", "."])
+def test_an_output_that_cannot_be_written_is_one_line(store: Store, tmp_path: Path, where: str) -> None:
+    target = tmp_path / where
+    completed = cli("--db", str(store.db), "--format", "json", "--output", str(target))
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
+    assert f"cannot write {target}" in completed.stderr
+
+
+def test_the_plugin_never_imports_the_report_package() -> None:
+    code = "import sys, flake8_import_cost.plugin; print(sorted(m for m in sys.modules if '.report' in m))"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "[]"
+
+
+# -- HAR ------------------------------------------------------------------------------------------------
+
+
+def _at(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).timestamp() * 1000
+
+
+@pytest.mark.parametrize("kind", ["profile", "measure"])
+def test_har_validates_against_har_1_2(store: Store, kind: str, tmp_path: Path) -> None:
+    output = tmp_path / "start-up.har"
+    run_id = store.profile if kind == "profile" else store.measure
+    completed = cli("--db", str(store.db), "--run", str(run_id), "--format", "har", "--output", str(output))
+    assert completed.returncode == 0 and completed.stdout == "", completed.stderr
+    document = json.loads(output.read_text(encoding="utf-8"))
+    validate(document, load_schema("har-1.2.schema.json"))
+    for entry in document["log"]["entries"]:
+        timings = entry["timings"]
+        assert entry["time"] == pytest.approx(sum(v for v in timings.values() if v != -1))
+        if "pageref" in entry:
+            assert entry["pageref"] in {page["id"] for page in document["log"]["pages"]}
+
+
+def test_har_timings_are_real_milliseconds_in_import_order(store: Store) -> None:
+    log = har.document(store.report(store.profile))["log"]
+    assert "milliseconds" in log["comment"] and "not multiplied by 1000" in log["comment"]
+    assert "milliseconds" in log["creator"]["comment"]
+    entries = log["entries"]
+    assert [e["_module"] for e in entries] == [row[0] for row in PROFILE_MODULES]
+    pandas = entries[9]
+    assert pandas["request"]["url"] == "python://import/pandas"
+    # 80 ms of self time is receive = 80, not 80000; the 216 ms in its imports is the wait.
+    assert (pandas["timings"]["receive"], pandas["timings"]["wait"], pandas["time"]) == (80.0, 216.0, 296.0)
+    # The waterfall reads as the tree: each module starts inside its importer's bar.
+    by_name = {e["_module"]: e for e in entries}
+    for name, parent, *_ in PROFILE_MODULES:
+        if parent is None:
+            continue
+        child, outer = by_name[name], by_name[parent]
+        assert _at(outer["startedDateTime"]) <= _at(child["startedDateTime"])
+        assert _at(child["startedDateTime"]) + child["time"] <= _at(outer["startedDateTime"]) + outer["time"] + 0.01
+        assert child["_depth"] == outer["_depth"] + 1
+    assert _at(by_name["shop"]["startedDateTime"]) - _at(entries[0]["startedDateTime"]) == pytest.approx(40.0)
+
+
+def test_har_of_a_measure_run_has_a_page_per_target_and_failed_entries(store: Store) -> None:
+    log = har.document(store.report(store.measure))["log"]
+    assert [page["title"] for page in log["pages"]] == ["import numpy", "import json"]
+    failed = [e for e in log["entries"] if e["response"]["status"] == 500]
+    assert [e["_module"] for e in failed] == ["broken", "slow"]
+
+
+def test_hostile_names_in_har(hostile: Any) -> None:
+    document = json.loads(har.render(hostile))
+    validate(document, load_schema("har-1.2.schema.json"))
+    entries = document["log"]["entries"]
+    assert [e["_module"] for e in entries] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
+    assert all("<" not in entry["request"]["url"] for entry in entries)  # percent-encoded
+
+
+# -- speedscope -----------------------------------------------------------------------------------------
+
+
+def _check_events(profile: dict[str, Any], frames: list[dict[str, Any]]) -> list[list[str]]:
+    """The events open and close in order, never go back in time; returns every stack opened."""
+    stack: list[int] = []
+    stacks = []
+    last = profile["startValue"]
+    for event in profile["events"]:
+        assert event["at"] >= last
+        last = event["at"]
+        if event["type"] == "O":
+            stack.append(event["frame"])
+            stacks.append([frames[f]["name"] for f in stack])
+        else:
+            assert stack and stack.pop() == event["frame"]
+    assert not stack and last <= profile["endValue"]
+    return stacks
+
+
+@pytest.mark.parametrize("kind", ["profile", "measure"])
+def test_speedscope_validates_against_the_published_schema(store: Store, kind: str) -> None:
+    run_id = store.profile if kind == "profile" else store.measure
+    completed = cli("--db", str(store.db), "--run", str(run_id), "--format", "speedscope")
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    validate(document, load_schema("speedscope-file-format-schema.json"))
+    for profile in document["profiles"]:
+        _check_events(profile, document["shared"]["frames"])
+
+
+def test_speedscope_shows_statements_inside_their_modules(store: Store) -> None:
+    document = speedscope.document(store.report(store.profile))
+    (profile,) = document["profiles"]
+    assert profile["unit"] == "microseconds" and profile["endValue"] == pytest.approx(421_000)
+    stacks = _check_events(profile, document["shared"]["frames"])
+    assert ["shop", "shop.views", "shop.views:3 import pandas as pd", "pandas", "numpy", "numpy.core"] in stacks
+    assert ["shop", "shop.views", "shop.views:4 from shop import reports", "shop.reports",
+            "shop.reports:2 import openpyxl", "openpyxl"] in stacks  # fmt: skip
+    measured = speedscope.document(store.report(store.measure))
+    assert [p["name"] for p in measured["profiles"]] == ["import numpy (run 2)", "import json (run 2)"]
+    assert [p["endValue"] for p in measured["profiles"]] == [121_000, 1_500]
+
+
+def test_hostile_names_in_speedscope(hostile: Any) -> None:
+    document = json.loads(speedscope.render(hostile))
+    validate(document, load_schema("speedscope-file-format-schema.json"))
+    names = {frame["name"] for frame in document["shared"]["frames"]}
+    assert {f"pkg.{name}" for name in HOSTILE_NAMES} <= names
+
+
+# -- HTML, without a browser ----------------------------------------------------------------------------
+
+
+def test_html_page_is_self_contained(store: Store, tmp_path: Path) -> None:
+    output = tmp_path / "report.html"
+    completed = cli("--db", str(store.db), "--format", "html", "--output", str(output))
+    assert completed.returncode == 0, completed.stderr
+    page = output.read_text(encoding="utf-8")
+    assert not re.search(r"<(link|img|iframe|object|embed)\b|\bsrc=|\bhref=|url\(|@import", page, re.IGNORECASE)
+    assert "http://" not in page and "https://" not in page
+    assert "default-src 'none'" in page
+    assert page.count("<script") == 2 and page.count("<style") == 1
+    data = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.DOTALL)
+    assert data is not None and json.loads(data.group(1))["run"]["id"] == store.profile
+    script = re.search(r"<script>(.*?)</script>", page, re.DOTALL)
+    assert script is not None and "innerHTML" not in script.group(1)
+    # The page's script and style are allowed by their hashes.
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in page
+
+
+def test_hostile_names_in_html_are_inert_text(hostile: Any) -> None:
+    page = html_page.render(hostile)
+    for raw in ("<img", "<b>", "window.pwned=1</script>", "\x1b"):
+        assert raw not in page, raw
+    data = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.DOTALL)
+    assert data is not None
+    assert any(m["name"] == f"pkg.{HOSTILE}" for m in json.loads(data.group(1))["modules"])
+    assert "Start-up report: profile run 1" in page
+
+
+# -- the page in a real browser -------------------------------------------------------------------------
+
+
+def chromium_driver(width: int = 1280, height: int = 720) -> Any:
+    """Headless Debian Chromium driven by selenium, or a skip when no browser is installed."""
+    binary, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        pytest.skip("no browser: install Debian's chromium and chromium-driver to run the browser tests")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    profile = tempfile.mkdtemp(prefix="report-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                 f"--window-size={width},{height}", "--hide-scrollbars", "--force-device-scale-factor=1"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.profile_directory = profile
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    driver = chromium_driver()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(driver.profile_directory, ignore_errors=True)
+
+
+def open_page(browser: Any, page: str, directory: Path) -> None:
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    path = directory / "report.html"
+    path.write_text(page, encoding="utf-8")
+    browser.get(path.as_uri())
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
+
+
+def visible_names(browser: Any) -> list[str]:
+    names: list[str] = browser.execute_script(
+        "return [...document.querySelectorAll('#rows .row:not([hidden]) .name')].map(e => e.textContent)"
+    )
+    return names
+
+
+def click_module(browser: Any, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    for element in browser.find_elements(By.CSS_SELECTOR, "#rows .row:not([hidden]) .name"):
+        if element.get_property("textContent") == name:
+            element.click()
+            return
+    raise AssertionError(f"no row for {name!r}")
+
+
+def console_errors(browser: Any) -> list[str]:
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, html_page.render(store.report(store.profile, findings=FINDINGS)), tmp_path)
+    # One bar per measured module, in import order.
+    assert visible_names(browser) == [row[0] for row in PROFILE_MODULES]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#rows .row:not([hidden]) .bar")) == len(PROFILE_MODULES)
+    assert browser.find_element(By.ID, "shown").text == "15 modules"
+
+    # Searching narrows the rows to the matches and the modules that imported them.
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("num")
+    assert visible_names(browser) == ["shop", "shop.views", "pandas", "numpy", "numpy.core"]
+    assert browser.find_element(By.ID, "shown").text == "5 of 15 modules"
+    for _ in "num":
+        search.send_keys(Keys.BACKSPACE)
+    assert len(visible_names(browser)) == len(PROFILE_MODULES)
+
+    # Collapsing a module hides what it imported.
+    toggle = browser.find_elements(By.CSS_SELECTOR, "#rows .row:not([hidden]) .toggle")[9]  # pandas
+    toggle.click()
+    assert "numpy" not in visible_names(browser) and "pytz" not in visible_names(browser)
+    toggle.click()
+
+    # Clicking the module with findings shows them on their lines, with its statements and SQL.
+    click_module(browser, "shop.views")
+    details = browser.find_element(By.ID, "details")
+    findings = details.find_elements(By.CSS_SELECTOR, "li.finding")
+    assert [f.get_attribute("data-line") for f in findings] == ["2", "5"]
+    assert findings[0].text.startswith("line 2, col 1: IMC102 distutils was removed")
+    assert "(measured 26.2 ms)" in findings[0].text
+    line_5 = details.find_element(By.CSS_SELECTOR, "tr[data-line='5']")
+    assert "IMC201" in line_5.text and "CATEGORIES = list(Category.objects.all())" in line_5.text
+    assert 'SELECT "shop_category"."id", "shop_category"."name"' in details.text
+    click_module(browser, "shop.reports")
+    assert "line 2, col 1: IMC101 openpyxl takes ~254 ms" in details.text
+    assert "IMC101" in details.find_element(By.CSS_SELECTOR, "tr[data-line='2']").text
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOT))
+
+    # Sorting, the flat list and the threshold.
+    browser.find_element(By.CSS_SELECTOR, "#sort option[value='self']").click()
+    browser.find_element(By.ID, "flat").click()
+    assert visible_names(browser)[:3] == ["pytz", "pandas", "numpy"]
+    browser.execute_script(
+        "const t = document.getElementById('threshold'); t.value = 90; t.dispatchEvent(new Event('input'))"
+    )
+    assert 0 < len(visible_names(browser)) < len(PROFILE_MODULES)
+    assert console_errors(browser) == []
+
+
+def test_a_measure_run_page_lists_failures(browser: Any, store: Store, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, html_page.render(store.report(store.measure)), tmp_path)
+    assert visible_names(browser) == ["numpy", "numpy.core", "json", "json.decoder"]
+    failures = browser.find_element(By.ID, "failures")
+    assert "broken: ModuleNotFoundError" in failures.text and "slow: timed out after 30 s" in failures.text
+    assert console_errors(browser) == []
+
+
+def test_hostile_names_are_inert_in_chromium(browser: Any, hostile: Any, tmp_path: Path) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, html_page.render(hostile), tmp_path)
+    assert visible_names(browser) == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
+    click_module(browser, f"pkg.{HOSTILE}")
+    details = browser.find_element(By.ID, "details")
+    assert f"<b>{SCRIPT}</b>" in details.get_property("textContent")
+    assert browser.execute_script("return document.querySelectorAll('img, b, #details script').length") == 0
+    assert browser.execute_script("return typeof window.pwned") == "undefined"
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    assert console_errors(browser) == []
