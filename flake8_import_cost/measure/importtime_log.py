@@ -138,9 +138,9 @@ def measure_module(
         except subprocess.TimeoutExpired:
             return ModuleTiming(module, error=f"timed out after {timeout:g} s")
         except OSError as exc:
-            return ModuleTiming(module, error=_one_line(f"cannot run {python}: {exc}"))
+            return ModuleTiming(module, error=one_line(f"cannot run {python}: {exc}"))
         if result.returncode != 0:
-            return ModuleTiming(module, error=_failure_reason(result.returncode, result.stderr))
+            return ModuleTiming(module, error=failure_reason(result.returncode, result.stderr))
         if run == 0:
             continue
         own = [r for r in parse_importtime(result.stderr) if r.depth == 0 and r.module == module]
@@ -149,7 +149,9 @@ def measure_module(
     return ModuleTiming(module, tuple(self_samples), tuple(cumulative_samples))
 
 
-def _failure_reason(returncode: int, stderr_text: str) -> str:
+def failure_reason(returncode: int, stderr_text: str) -> str:
+    """Why a run of ``python -X importtime`` failed, in one line: the message
+    of its last traceback, else its last line, else its exit status."""
     lines = [
         line
         for line in stderr_text.splitlines()
@@ -161,12 +163,13 @@ def _failure_reason(returncode: int, stderr_text: str) -> str:
         message = list(itertools.dropwhile(lambda line: line.startswith(" "), frames_and_message))
         lines = [" ".join(message)] if message else lines
     if lines:
-        return _one_line(lines[-1])
+        return one_line(lines[-1])
     if returncode < 0:
         return f"killed by signal {-returncode}"
     return f"exited with status {returncode}"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """``text`` on one line, cut to at most ``_MAX_REASON`` characters."""
     text = " ".join(text.split())
     return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 1] + "…"
