@@ -45,7 +45,7 @@ def lint(
     warn: Warn,
 ) -> list[Finding]:
     """The findings of every enabled rule on one parsed file."""
-    ctx = FileContext(tree, filename, lines, settings, file_kind(filename))
+    ctx = FileContext(tree, filename, lines, settings, file_kind(filename, settings))
     try:
         ctx.importtime  # the walker and the name table, built once for every rule
     except Exception as error:  # noqa: BLE001 - contain any bug in the analysis

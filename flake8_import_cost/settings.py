@@ -19,6 +19,15 @@ class SettingsError(ValueError):
 
 #: The manager attributes IMC201 always knows; ``import-cost-orm-managers`` adds to them.
 DEFAULT_ORM_MANAGERS = ("objects", "_default_manager", "_base_manager")
+#: Code the application never imports at start-up (see :mod:`flake8_import_cost.policy`).
+DEFAULT_NON_STARTUP_PATHS = (
+    "*/setup.py",
+    "*/migrations/*.py",
+    "*/alembic/*.py",
+    "*/example_dags/*.py",
+    "*/docs/conf.py",
+    "*/noxfile.py",
+)
 
 
 class Settings:
@@ -30,7 +39,8 @@ class Settings:
 
     __slots__ = (
         "threshold_ms", "slow_modules", "max_iterations", "codegen_ms", "orm_managers", "heavy_callables",
-        "strict_modules", "strict_allow",
+        "strict_modules", "strict_allow", "test_threshold_ms", "import_time_use_ms", "core_modules",
+        "non_startup_paths",
     )  # fmt: skip
 
     def __init__(
@@ -44,6 +54,10 @@ class Settings:
         heavy_callables: tuple[str, ...] = (),
         strict_modules: tuple[str, ...] = (),
         strict_allow: tuple[str, ...] = (),
+        test_threshold_ms: float = 100.0,
+        import_time_use_ms: float = 100.0,
+        core_modules: tuple[str, ...] = (),
+        non_startup_paths: tuple[str, ...] = DEFAULT_NON_STARTUP_PATHS,
     ) -> None:
         self.threshold_ms = threshold_ms
         #: Extra slow modules: name -> cost in ms, or ``None`` for "always slow".
@@ -58,6 +72,14 @@ class Settings:
         self.strict_modules = strict_modules
         #: Extra callables known to be side-effect free in strict modules.
         self.strict_allow = strict_allow
+        #: IMC101's threshold in test modules, whose imports are paid at test collection.
+        self.test_threshold_ms = test_threshold_ms
+        #: IMC101 reports a slow module that the file uses at import time only from this cost up.
+        self.import_time_use_ms = import_time_use_ms
+        #: Modules the application loads at start-up anyway: never worth deferring in one file.
+        self.core_modules = core_modules
+        #: Path globs of code the application never imports at start-up.
+        self.non_startup_paths = non_startup_paths
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed."""
@@ -121,6 +143,20 @@ def _patterns(option: str, raw: Any) -> tuple[str, ...]:
     return tuple(_items(raw))
 
 
+def _patterns_or_none(option: str, raw: Any) -> tuple[str, ...]:
+    """Patterns, where ``none`` stands for no pattern at all (to empty a default list)."""
+    patterns = _items(raw)
+    return () if [p.lower() for p in patterns] == ["none"] else tuple(patterns)
+
+
+def _modules(option: str, raw: Any) -> tuple[str, ...]:
+    names = _items(raw)
+    for name in names:
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise SettingsError(f"--{option}: {name!r} is not a module name")
+    return tuple(dict.fromkeys(names))
+
+
 def _slow_modules(option: str, raw: Any) -> dict[str, float | None]:
     result: dict[str, float | None] = {}
     for item in _items(raw):
@@ -158,6 +194,38 @@ OPTIONS: tuple[Option, ...] = (
         "MS",
         "IMC101: report imports that cost at least MS milliseconds",
         lambda name, raw: _number(name, raw),
+    ),
+    Option(
+        "import-cost-test-threshold-ms",
+        "test_threshold_ms",
+        "MS",
+        "IMC101: the threshold in test modules, whose imports are paid at test collection, not at start-up",
+        lambda name, raw: _number(name, raw),
+    ),
+    Option(
+        "import-cost-import-time-use-ms",
+        "import_time_use_ms",
+        "MS",
+        "IMC101: report a slow module that the file uses at import time only when it costs at least MS",
+        lambda name, raw: _number(name, raw),
+    ),
+    Option(
+        "import-cost-core-modules",
+        "core_modules",
+        "LIST",
+        "IMC101: modules the application loads at start-up anyway, never reported, comma-separated",
+        _modules,
+        comma_separated_list=True,
+    ),
+    Option(
+        "import-cost-non-startup-paths",
+        "non_startup_paths",
+        "GLOBS",
+        "path globs of files the application never imports at start-up, comma-separated, or `none`;"
+        " only the deprecated-import rule runs on them",
+        _patterns_or_none,
+        comma_separated_list=True,
+        normalize_paths=True,
     ),
     Option(
         "import-cost-slow-modules",

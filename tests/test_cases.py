@@ -23,7 +23,9 @@ them, and each module is checked as a file of its own in which the other
 modules' lines are blank, so line numbers stay those of the case file (this
 matters for rules that report once per module, such as IMC501). A module's own
 ``# flake8-options:`` line adds to the shared one, and a ``# filename: NAME``
-line gives it the file name it is checked under (``setup.py``, ``tests/test_x.py``).
+line gives it the file name it is checked under (``setup.py``, ``tests/test_x.py``);
+modules with the same options are written into one directory, so that a
+module can be a package's ``__init__.py`` or the test that patches another.
 """
 
 from __future__ import annotations
@@ -189,13 +191,14 @@ def run_case(path: Path) -> dict[str, tuple[list[Reported], str, int]]:
     """Run flake8 on every module of a case: label -> (findings, stderr, exit code)."""
     case = parse_case(path)
     results: dict[str, tuple[list[Reported], str, int]] = {}
-    groups: dict[tuple[tuple[str, ...], int], list[tuple[str, Module]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[str, Module]]] = {}
     for index, module in enumerate(case.modules):
         filename = f"{case.name}.py" if len(case.modules) == 1 else f"{case.name}_{index:02d}.py"
-        # A module with a file name of its own is checked in a directory of its own.
-        group = (module.options, index if module.filename else -1)
-        groups.setdefault(group, []).append((module.filename or filename, module))
-    for (options, _), members in groups.items():
+        # Modules with the same options share a directory (a package and its modules, a test and the module it patches).
+        groups.setdefault(module.options, []).append((module.filename or filename, module))
+    for options, members in groups.items():
+        names = [name for name, _ in members]
+        assert len(names) == len(set(names)), f"{case.name}: two modules named alike in one directory: {names}"
         with tempfile.TemporaryDirectory() as directory:
             result = run_flake8(Path(directory), {name: m.text for name, m in members}, *BASE_OPTIONS, *options)
             for name, module in members:

@@ -299,7 +299,8 @@ def test_selection_works_as_configuration_md_says(tmp_path: Path, selection: Sel
     # numpy is listed as slow, so that IMC101 does not depend on the built-in table.
     config = ["import-cost-slow-modules = numpy", *selection.config]
     (tmp_path / "setup.cfg").write_text("[flake8]\n" + "\n".join(config) + "\n", encoding="utf-8")
-    (tmp_path / "case.py").write_text("import re\n\nimport numpy\n\nPATTERN = re.compile('x')\n", encoding="utf-8")
+    source = "import re\n\nimport numpy\n\nPATTERN = re.compile('x')\n\n\ndef mean(v):\n    return numpy.mean(v)\n"
+    (tmp_path / "case.py").write_text(source, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "flake8", *selection.arguments, "case.py"],
         cwd=tmp_path,
