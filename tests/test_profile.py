@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import importlib.util
 import json
 import os
 import shutil
@@ -399,3 +400,38 @@ def test_usage_errors_are_one_line(tmp_path: Path, arguments: tuple[str, ...], m
     line = _one_error_line(result)
     assert line.startswith("flake8-import-cost: error: profile: ") and message in line
     assert not (tmp_path / "profile.db").exists()
+
+
+# -- the example project, as its README profiles it ------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("distutils") is None,
+    reason="examples/catalog/views.py imports distutils; Python 3.12+ has it only with setuptools",
+)
+def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    root = tmp_path / "examples"
+    shutil.copytree(examples, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    for command in (["migrate", "-v0"], ["seed_catalog"]):
+        result = subprocess.run([sys.executable, str(root / "manage.py"), *command], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    result = _profile(root, "--django-settings", "shop.settings", "--repeat", "1")
+    assert result.returncode == 0, result.stderr
+    connection, run = _latest(root / "profile.db")
+    urls = examples / "shop" / "urls.py"
+    queries = [(row["path"], row["line"]) for row in connection.execute(
+        "SELECT path, line FROM queries WHERE run_id = ? ORDER BY seq", (run["id"],))]  # fmt: skip
+    assert queries == [
+        ("shop/urls.py", _line_of(urls, "if Category._meta.db_table in")),
+        ("shop/urls.py", _line_of(urls, "urlpatterns += [")),
+    ]
+    edges = [(row["path"], row["first"]) for row in connection.execute(
+        "SELECT path, first FROM imports WHERE run_id = ? AND module = 'catalog.utils' ORDER BY seq", (run["id"],))]
+    assert edges == [("catalog/forms.py", 1), ("catalog/feeds.py", 0)]
+    slowest = connection.execute(
+        "SELECT path, line FROM statements WHERE run_id = ? AND path LIKE 'catalog/utils.py' "
+        "ORDER BY inclusive_us DESC LIMIT 1", (run["id"],)).fetchone()  # fmt: skip
+    assert tuple(slowest) == ("catalog/utils.py", _line_of(examples / "catalog" / "utils.py", "CHECK_DIGITS = "))
