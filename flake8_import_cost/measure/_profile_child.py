@@ -3,10 +3,13 @@
 :mod:`flake8_import_cost.measure.profile` runs this file as a script in a fresh
 interpreter, never imports it::
 
-    python _profile_child.py OUTPUT ROOT (light|traced) django SETTINGS URL
-    python _profile_child.py OUTPUT ROOT (light|traced) module NAME
-    python _profile_child.py OUTPUT ROOT (light|traced) script PATH [ARG ...]
-    python _profile_child.py OUTPUT ROOT (light|traced) runmodule NAME [ARG ...]
+    python _profile_child.py OUTPUT ROOT MODE django SETTINGS URL
+    python _profile_child.py OUTPUT ROOT MODE module NAME
+    python _profile_child.py OUTPUT ROOT MODE script PATH [ARG ...]
+    python _profile_child.py OUTPUT ROOT MODE runmodule NAME [ARG ...]
+
+MODE is ``light``, ``traced``, or ``plain`` (nothing recorded but the time: the
+baseline of ``benchmarks/profile.py``).
 
 The start-up runs in this process, with ROOT as the working directory and the
 first ``sys.path`` entry. What it records is written to OUTPUT as a Python
@@ -89,11 +92,10 @@ class _State:
         self.load_stack: "list[int]" = []
         #: Module name -> (file, line) of the statement that loaded it, and its index in :attr:`loads`.
         self.loaded_by: "dict[str, tuple[str, int, int]]" = {}
-        #: Import edges in the order seen: (module, path, line, first).
-        self.edges: "list[tuple[str, str, int, bool]]" = []
-        #: The body frames running now, innermost last: [key, current line, start ns, times of its file],
-        #: where the key is the frame (``sys.settrace``) or its code object (``sys.monitoring``).
-        self.bodies: "list[list[Any]]" = []
+        #: Import edges in the order seen, flat: module, path, line, first (1 or 0), module, ...
+        #: (no tuple per edge: allocating objects the garbage collector tracks makes it run
+        #: more, and a full collection of a Django process costs tens of milliseconds).
+        self.edges: "list[Any]" = []
         #: File -> line -> ns spent on that line of a module or class body, nested work included.
         self.times: "dict[str, dict[int, int]]" = {}
         #: File -> the class bodies registered in it (before 3.12, to arm the tracer for them).
@@ -116,6 +118,13 @@ class _State:
 
 
 _S = _State()
+#: The body frames running now, innermost last, as parallel lists (no object per frame):
+#: the frame (``sys.settrace``) or its code object (``sys.monitoring``), its current line,
+#: when that line started (ns), and the line times of its file.
+_keys: "list[object]" = []
+_lines: "list[int]" = []
+_starts: "list[int]" = []
+_files: "list[dict[int, int]]" = []
 
 
 # -- module loads and import edges --------------------------------------------------------------------
@@ -146,10 +155,14 @@ def _find_and_load(name: str, import_: "Callable[..., ModuleType]") -> "ModuleTy
         if frame is not None:
             path, line = frame.f_code.co_filename, frame.f_lineno
             state.loaded_by[name] = (path, line, index)
-            state.edges.append((name, path, line, True))
+            edges = state.edges
+            edges.append(name)
+            edges.append(path)
+            edges.append(line)
+            edges.append(1)
     state.loads.append(record)
     state.load_stack.append(index)
-    open_bodies = len(state.bodies)
+    open_bodies = len(_keys)
     start = _perf()
     try:
         module: "ModuleType" = _original_find_and_load(name, import_)
@@ -160,7 +173,7 @@ def _find_and_load(name: str, import_: "Callable[..., ModuleType]") -> "ModuleTy
         end = _perf()
         record[3] = end - start
         state.load_stack.pop()
-        if len(state.bodies) > open_bodies:  # a body that raised: it ended now
+        if len(_keys) > open_bodies:  # a body that raised: it ended now
             _close_bodies(open_bodies, end)
     file = getattr(module, "__file__", None)
     record[4] = file if isinstance(file, str) else None
@@ -211,19 +224,34 @@ def _original_import_module(name: str, package: "str | None" = None) -> "ModuleT
 
 
 def _note_import(frame: "FrameType", base: str, fromlist: "tuple[str, ...] | list[str]", mark: int) -> None:
-    """Edges for one import statement: every module it needed that it did not load itself."""
+    """Edges for one import statement: every module it needed (``base``, its packages,
+    the submodules of ``fromlist``) that it did not load itself."""
     importer = _importer(frame)
     if importer is None:
         return
-    parts = base.split(".")
-    wanted = [".".join(parts[: i + 1]) for i in range(len(parts))]
-    wanted += [f"{base}.{item}" for item in fromlist if item != "*" and f"{base}.{item}" in _modules]
     path, line = importer.f_code.co_filename, importer.f_lineno
-    for module in wanted:
-        loaded = _S.loaded_by.get(module)
-        if loaded is not None and loaded[2] >= mark and loaded[1] == line and loaded[0] == path:
-            continue  # this statement loaded it: its first edge is recorded already
-        _S.edges.append((module, path, line, False))
+    end = base.find(".")
+    while True:
+        _later_edge(base if end < 0 else base[:end], path, line, mark)
+        if end < 0:
+            break
+        end = base.find(".", end + 1)
+    for item in fromlist:
+        if item != "*":
+            submodule = f"{base}.{item}"
+            if submodule in _modules:
+                _later_edge(submodule, path, line, mark)
+
+
+def _later_edge(module: str, path: str, line: int, mark: int) -> None:
+    loaded = _S.loaded_by.get(module)
+    if loaded is not None and loaded[2] >= mark and loaded[1] == line and loaded[0] == path:
+        return  # this statement loaded it: its first edge is recorded already
+    edges = _S.edges
+    edges.append(module)
+    edges.append(path)
+    edges.append(line)
+    edges.append(0)
 
 
 def _patch_importlib(importlib: "ModuleType") -> None:
@@ -283,45 +311,46 @@ def _on_line(key: object, line: int) -> None:
     """A body frame (``key``: the frame, or its code object) starts a new line: the
     line it leaves ends now."""
     now = _perf()
-    bodies = _S.bodies
-    if bodies:
-        top = bodies[-1]
-        if top[0] is key:
-            if top[1] != line:
-                times = top[3]
-                times[top[1]] = times.get(top[1], 0) + now - top[2]
-                top[1] = line
-                top[2] = _perf()
+    if _keys:
+        if _keys[-1] is key:
+            current = _lines[-1]
+            if current != line:
+                times = _files[-1]
+                times[current] = times.get(current, 0) + now - _starts[-1]
+                _lines[-1] = line
+                _starts[-1] = _perf()
             return
-        for depth in range(len(bodies) - 2, -1, -1):
-            if bodies[depth][0] is key:  # back in an outer body: the ones above it ended by an exception
+        for depth in range(len(_keys) - 2, -1, -1):
+            if _keys[depth] is key:  # back in an outer body: the ones above it ended by an exception
                 _close_bodies(depth + 1, now)
                 _on_line(key, line)
                 return
     code = key if type(key) is _CodeType else key.f_code  # type: ignore[attr-defined]
-    filename = code.co_filename
-    times = _S.times.get(filename)
-    if times is None:
-        times = _S.times[filename] = {}
-    bodies.append([key, line, _perf(), times])
+    file_times = _S.times.get(code.co_filename)
+    if file_times is None:
+        file_times = _S.times[code.co_filename] = {}
+    _keys.append(key)
+    _lines.append(line)
+    _files.append(file_times)
+    _starts.append(_perf())
 
 
 def _on_return(key: object, *_: object) -> None:
     """A body frame returns (or, before 3.12, ends by an exception)."""
     now = _perf()
-    bodies = _S.bodies
-    for depth in range(len(bodies) - 1, -1, -1):
-        if bodies[depth][0] is key:
+    for depth in range(len(_keys) - 1, -1, -1):
+        if _keys[depth] is key:
             _close_bodies(depth, now)
             return
 
 
 def _close_bodies(depth: int, now: int) -> None:
     """End the body frames from ``depth`` up, at ``now``."""
-    bodies = _S.bodies
-    while len(bodies) > depth:
-        _key, line, start, times = bodies.pop()
-        times[line] = times.get(line, 0) + now - start
+    while len(_keys) > depth:
+        _keys.pop()
+        line = _lines.pop()
+        times = _files.pop()
+        times[line] = times.get(line, 0) + now - _starts.pop()
 
 
 def _local_tracer(frame: "FrameType", event: str, arg: object) -> "Callable[..., Any]":
@@ -598,10 +627,12 @@ def main(argv: "list[str]") -> None:
     else:  # safe-path mode: the script's folder is not on sys.path
         sys.path.insert(0, _S.root)
     runner = _runner(kind, rest)
-    sys.addaudithook(_audit)
+    if mode != "plain":
+        sys.addaudithook(_audit)
+        _start(mode == "traced")
     failure: "BaseException | None" = None
-    _start(mode == "traced")
     start = _perf()
+    cpu = time.process_time_ns()
     try:
         runner()
     except SystemExit as exit:
@@ -610,10 +641,12 @@ def main(argv: "list[str]") -> None:
     except BaseException as error:  # noqa: B036, BLE001 - reported below: the child's own traceback
         failure = error
     wall = _perf() - start
-    _stop()
+    cpu = time.process_time_ns() - cpu
+    if mode != "plain":
+        _stop()
     if failure is not None:
         _fail(failure)
-    _write(output, wall)
+    _write(output, wall, cpu)
     _exit(0)
 
 
@@ -629,18 +662,19 @@ def _fail(failure: BaseException) -> None:
     _exit(1)
 
 
-def _write(output: str, wall: int) -> None:
+def _write(output: str, wall: int, cpu: int) -> None:
     statements = [(path, line, ns) for path, lines in _S.times.items() for line, ns in lines.items() if line > 0]
     data = {
         "python_version": ".".join(str(part) for part in sys.version_info[:3]),
         "implementation": {"cpython": "CPython", "pypy": "PyPy"}.get(sys.implementation.name, sys.implementation.name),
         "executable": sys.executable,
         "wall_ns": wall,
+        "cpu_ns": cpu,
         "tracer": ("sys.monitoring" if _S.monitoring_tool >= 0 else "sys.settrace") if _S.traced else "",
         "loads": _S.loads,
         "main_path": _S.main_path,
         "statements": statements,
-        "edges": _S.edges,
+        "edges": _S.edges,  # flat: module, path, line, first, ...
         "untraced": _S.untraced,
         "queries": _S.queries,
     }

@@ -87,6 +87,7 @@ class ChildRun:
     python_version: str
     implementation: str
     wall_ns: int
+    cpu_ns: int
     tracer: str
     #: [name, parent index, depth, cumulative ns, path, failed], in the order loads started.
     loads: list[list[Any]]
@@ -99,16 +100,19 @@ class ChildRun:
 
 
 def run_child(
-    target: Target, *, root: str, traced: bool, python: str = sys.executable, timeout: float = 120.0
+    target: Target, *, root: str, traced: bool, python: str = sys.executable, timeout: float = 120.0,
+    plain: bool = False,
 ) -> ChildRun:
-    """One start-up of ``target`` in a fresh ``python``, working in ``root``.
+    """One start-up of ``target`` in a fresh ``python``, working in ``root``; ``plain``: with
+    nothing recorded but its time (a baseline).
 
     Raises :class:`ProfileError` when it cannot start, fails, exits early or
     runs past ``timeout`` seconds (its whole process group is killed then).
     """
     with tempfile.TemporaryDirectory(prefix="import-cost-profile-") as scratch:
         output = os.path.join(scratch, "result")
-        command = [python, str(CHILD), output, root, "traced" if traced else "light", target.kind, *target.args]
+        mode = "plain" if plain else "traced" if traced else "light"
+        command = [python, str(CHILD), output, root, mode, target.kind, *target.args]
         # Bytecode caches are written, as in real use (the warm-up run writes them).
         env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
         stdout_path, stderr_path = os.path.join(scratch, "stdout"), os.path.join(scratch, "stderr")
@@ -141,10 +145,14 @@ def run_child(
         python_version=data["python_version"],
         implementation=data["implementation"],
         wall_ns=data["wall_ns"],
+        cpu_ns=data["cpu_ns"],
         tracer=data["tracer"],
         loads=data["loads"],
         statements=data["statements"],
-        edges=data["edges"],
+        edges=[
+            (data["edges"][i], data["edges"][i + 1], data["edges"][i + 2], bool(data["edges"][i + 3]))
+            for i in range(0, len(data["edges"]), 4)
+        ],
         queries=data["queries"],
         main_path=data["main_path"],
         untraced=data["untraced"],
