@@ -18,6 +18,12 @@ def index(request):
     return render(request, "catalog/index.html", context)
 
 
+def category(request, slug):
+    products = Product.objects.filter(category__slug=slug, in_stock=True).select_related("category")
+    context = {"products": products, "show_referral_banner": False, "sale_is_on": sale_is_on()}
+    return render(request, "catalog/index.html", context)
+
+
 def product_detail(request, sku):
     product = get_object_or_404(Product.objects.select_related("category"), sku=sku)
     context = {"product": product, "shelf_price": price_with_vat(product.price)}

@@ -17,6 +17,7 @@ import os
 COMMANDS: dict[str, str] = {
     "rules": "list the rules with their codes and default state",
     "strict": "show strict modules, or --suggest the modules that can be marked strict today",
+    "profile": "measure one real start-up: module and statement costs, import edges, SQL queries",
     "report": "report a measured start-up: text, JSON, HAR, speedscope or an HTML waterfall",
 }
 
