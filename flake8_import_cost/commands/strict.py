@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import sys
 import tokenize
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from flake8.defaults import NOQA_INLINE_REGEXP
 
-from flake8_import_cost.commands import COMMANDS, UsageError, add_config_option, existing_paths
+from flake8_import_cost.commands import COMMANDS, UsageError, add_config_option, existing_paths, python_files
 from flake8_import_cost.rules import MARKER
 from flake8_import_cost.rules.base import FileContext
 from flake8_import_cost.rules.strict import (
@@ -28,8 +26,6 @@ from flake8_import_cost.rules.strict import (
     strict_module_side_effect,
 )
 from flake8_import_cost.settings import Settings, from_flake8_config
-
-_SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 
 
 class ModuleStatus(NamedTuple):
@@ -40,25 +36,6 @@ class ModuleStatus(NamedTuple):
     strict: bool
     findings: int
     has_code: bool
-
-
-def python_files(paths: Iterable[str]) -> Iterator[Path]:
-    """The ``.py`` files under ``paths``, skipping hidden, cache and virtualenv directories."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            yield path
-            continue
-        for directory, subdirectories, files in os.walk(path):
-            subdirectories[:] = sorted(d for d in subdirectories if _searched(Path(directory, d)))
-            for name in sorted(files):
-                if name.endswith(".py"):
-                    yield Path(directory, name)
-
-
-def _searched(directory: Path) -> bool:
-    name = directory.name
-    return not name.startswith(".") and name not in _SKIPPED_DIRECTORIES and not (directory / "pyvenv.cfg").exists()
 
 
 def check(path: Path, settings: Settings) -> ModuleStatus | None:
