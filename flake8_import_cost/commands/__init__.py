@@ -19,6 +19,7 @@ from pathlib import Path
 COMMANDS: dict[str, str] = {
     "rules": "list the rules with their codes and default state",
     "strict": "show strict modules, or --suggest the modules that can be marked strict today",
+    "measure": "time imports in clean interpreters and store the figures in the database",
 }
 
 #: Directories never searched for Python files (besides hidden ones and virtualenvs).
