@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "rules": "list the rules with their codes and default state",
     "strict": "show strict modules, or --suggest the modules that can be marked strict today",
     "measure": "time imports in clean interpreters and store the figures in the database",
+    "check": "CI gate: exit 1 when the measured start-up is over budget or has regressed beyond noise",
 }
 
 #: Directories never searched for Python files (besides hidden ones and virtualenvs).
