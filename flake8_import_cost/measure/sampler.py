@@ -24,6 +24,7 @@ import os
 import queue
 import secrets
 import select
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -33,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flake8_import_cost.measure.child import WARM_UP_MODULE
 from flake8_import_cost.measure.importtime_log import ImportRecord, one_line, parse_record
 
 #: Longest line of a sample's standard error that is read (longer ones are noise, skipped).
@@ -48,6 +50,24 @@ START_TIMEOUT = 60.0
 KILL_GRACE = 10.0
 #: Extra seconds before a sample's own alarm ends it, should this process die first.
 ALARM_MARGIN = 10
+
+
+#: The module each sample imports once before it is timed (see ``child._warm_up``): small,
+#: and made of what most modules have (an import, functions, a class, a comprehension).
+WARM_UP_SOURCE = '''"""Imported untimed by each sample of flake8-import-cost measure, then forgotten."""
+import sys
+
+
+def function(value=1):
+    return value
+
+
+class Class:
+    attribute = [function(index) for index in range(10)]
+
+    def method(self):
+        return sys.version
+'''
 
 
 class SamplerError(Exception):
@@ -210,6 +230,8 @@ class Server:
         self.nonce = secrets.token_hex(8)
         self._alarm = int(timeout) + ALARM_MARGIN
         self._log = tempfile.TemporaryFile()
+        self._warm_up = tempfile.mkdtemp(prefix="flake8-import-cost-")
+        Path(self._warm_up, f"{WARM_UP_MODULE}.py").write_text(WARM_UP_SOURCE, encoding="utf-8")
         self.current: int | None = None
         self.closed = False
         self.process = self._start()
@@ -224,7 +246,7 @@ class Server:
 
     def _start(self) -> subprocess.Popen[bytes]:
         command = [self.python, "-X", "importtime", "-c", child_source(), self.nonce, self.root, "serve",
-                   str(self._alarm), ",".join(self.preload)]  # fmt: skip
+                   str(self._alarm), ",".join(self.preload), self._warm_up]  # fmt: skip
         try:
             return subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self.root,
@@ -320,6 +342,7 @@ class Server:
                 except OSError:
                     pass
         self._log.close()
+        shutil.rmtree(self._warm_up, ignore_errors=True)
 
 
 def sample_once(
@@ -332,7 +355,7 @@ def sample_once(
     """
     nonce = secrets.token_hex(8)
     command = [python, "-X", "importtime", "-c", child_source(), nonce, root, "once",
-               str(int(timeout) + ALARM_MARGIN), ",".join(preload), target, ",".join(fromlist)]  # fmt: skip
+               str(int(timeout) + ALARM_MARGIN), ",".join(preload), "", target, ",".join(fromlist)]  # fmt: skip
     collector = _Collector(nonce, skip_until_begin=True)
     try:
         process = subprocess.Popen(
