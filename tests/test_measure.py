@@ -502,3 +502,42 @@ def test_pool_without_fork(tmp_path: Path) -> None:
 
 def test_child_source_is_the_module() -> None:
     assert child_source().startswith('"""The measuring side of ``flake8-import-cost measure``')
+
+
+def test_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """stderr a terminal and tqdm installed: a bar (it clears itself), then the summary line."""
+    pytest.importorskip("tqdm")
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    write_files(tmp_path, CHAIN)
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
+    command = [sys.executable, "-m", "flake8_import_cost", "measure", "imc_top", "imc_leaf", "--repeat", "2",
+               "--jobs", "1", "--db", str(tmp_path / "costs.db")]  # fmt: skip
+    try:
+        process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=secondary, text=True)
+        stdout, _ = process.communicate(timeout=120)
+        os.close(secondary)
+        secondary = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal is closed: everything was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(primary)
+        if secondary >= 0:
+            os.close(secondary)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert process.returncode == 0
+    bar, _, summary = terminal.rpartition("measure: 2 of 2 targets in ")
+    assert "measure: " in bar and "/2 [" in bar and "module/s]" in bar, terminal  # tqdm's bar
+    assert summary.endswith("(2 samples each, 1 job)\r\n") and summary.count("\n") == 1
+    assert "run 1 written to" in stdout
