@@ -48,7 +48,7 @@ SUMMARY_TOP = 10
 _IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM"}
 
 if TYPE_CHECKING:  # annotations only
-    from flake8_import_cost.costdb import ModuleTiming
+    from flake8_import_cost.costdb import ModuleTiming, Run
     from flake8_import_cost.measure.sampler import Interpreter, Outcome, Pool, Sample, Target
 
 
@@ -186,7 +186,7 @@ def _command_line(args: argparse.Namespace) -> list[str]:
     return command
 
 
-def _describe_interpreter(run: Any, interpreter: Interpreter) -> None:
+def _describe_interpreter(run: Run, interpreter: Interpreter) -> None:
     """The run is of the interpreter measured, which ``--python`` may make another one."""
     run.python_version = interpreter.version
     run.implementation = _IMPLEMENTATIONS.get(interpreter.implementation, interpreter.implementation)
@@ -261,7 +261,7 @@ def module_timings(target: str, samples: Sequence[Sample]) -> list[ModuleTiming]
     ]  # fmt: skip
 
 
-def _summary(run: Any, measured: dict[str, list[ModuleTiming]], run_id: int, db: str) -> None:
+def _summary(run: Run, measured: dict[str, list[ModuleTiming]], run_id: int, db: str) -> None:
     modules = sum(len(timings) for timings in measured.values())
     print(
         f"measured {len(measured)} {'target' if len(measured) == 1 else 'targets'}"

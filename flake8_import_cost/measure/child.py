@@ -25,7 +25,9 @@ Each child puts itself in its own process group, so that a timeout kills
 whatever it started too; the server kills that group again after the child
 ended, so a child's children never outlive its sample. Standard input and
 output of the child, and ``sys.stdout``/``sys.stderr``, are ``/dev/null``: a
-module's prints cannot stall the run, fake report lines or read the requests.
+module's prints cannot stall the run, fake report lines or read the requests
+(what it writes straight to file descriptor 2, the report, the sampler reads
+as noise: a record counts only for a module the import added to ``sys.modules``).
 ``ALARM`` (seconds) ends a child that outlives the command that started it.
 
 A forked child is the interpreter as it was after start-up, but not yet as
