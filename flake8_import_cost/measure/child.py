@@ -242,6 +242,34 @@ def _prepare(pid: int, runs: list[tuple[int, int]]) -> None:
 
 
 def _serve(nonce: str, alarm: int, warm_up: str) -> None:
+    """Answer requests until standard input ends, then remove ``warm_up`` (which the sampler
+    also does, unless it was killed)."""
+    try:
+        _answer(nonce, alarm, warm_up)
+    finally:
+        if warm_up:
+            _remove(warm_up)
+
+
+def _remove(directory: str) -> None:
+    for root, directories, files in os.walk(directory, topdown=False):
+        for name in files:
+            try:
+                os.unlink(os.path.join(root, name))
+            except OSError:
+                pass
+        for name in directories:
+            try:
+                os.rmdir(os.path.join(root, name))
+            except OSError:
+                pass
+    try:
+        os.rmdir(directory)
+    except OSError:
+        pass
+
+
+def _answer(nonce: str, alarm: int, warm_up: str) -> None:
     requests = sys.stdin.buffer
     prepares = os.path.exists("/proc/self/pagemap") and hasattr(os, "WUNTRACED") and "_signal" in sys.modules
     touched: dict[bytes, list[tuple[int, int]]] = {}
