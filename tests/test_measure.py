@@ -185,7 +185,7 @@ def test_hostile_modules_fail_alone(tmp_path: Path) -> None:
     write_files(tmp_path, HOSTILE)
     names = sorted(name.removesuffix(".py") for name in HOSTILE if not name.endswith("_child.py"))
     bad_names = ["os; import shutil", "json\nimport os", "__import__('os').system('x')", "a..b", "class", ".rel", ""]
-    result = measure(tmp_path, *names, *bad_names, "--repeat", "2", "--timeout", "2")
+    result = measure(tmp_path, *names, *bad_names, "--repeat", "2", "--timeout", "2", "--jobs", "3")
     assert result.returncode == 0, result.stderr
     assert_no_traceback(result)
     db = tmp_path / "costs.db"
