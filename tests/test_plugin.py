@@ -71,6 +71,8 @@ def test_help_states_the_defaults_the_plugin_uses(tmp_path: Path) -> None:
     text = " ".join(" ".join(result.lines).split())
     defaults = Settings()
     for option in OPTIONS:
+        if "(default" in option.help:
+            continue  # a default that depends on the working directory, stated in the help itself
         value = getattr(defaults, option.field)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -293,6 +295,8 @@ BAD_VALUES: dict[str, list[str]] = {
     "import-cost-import-time-use-ms": ["much", "-1", "inf"],
     "import-cost-core-modules": ["not-a-module", "pandas.", "1numpy"],
     "import-cost-non-startup-paths": [],
+    "import-cost-db": [" "],
+    "import-cost-min-ms": ["fast", "-2"],
 }
 #: A valid value for every registered option.
 GOOD_VALUES: dict[str, str] = {
@@ -308,6 +312,8 @@ GOOD_VALUES: dict[str, str] = {
     "import-cost-import-time-use-ms": "0",
     "import-cost-core-modules": "sqlalchemy, pandas.core",
     "import-cost-non-startup-paths": "*/migrations/*.py,scripts/*",
+    "import-cost-db": "none",
+    "import-cost-min-ms": "2.5",
 }
 
 

@@ -3,7 +3,7 @@
 import dataclasses
 from distutils.util import strtobool  # expect: IMC102
 
-from django.http import JsonResponse
+from django.http import JsonResponse  # expect-measured: IMC101
 from django.shortcuts import get_object_or_404, render
 
 from catalog import feeds

@@ -14,6 +14,7 @@ from flake8_import_cost.settings import Settings
 
 if TYPE_CHECKING:
     from flake8_import_cost.context import Where
+    from flake8_import_cost.costs import MeasuredCosts
     from flake8_import_cost.usage import NameUsage
 
 ImportNode = ast.Import | ast.ImportFrom
@@ -33,23 +34,36 @@ def imported_modules(node: ImportNode) -> Iterator[tuple[tuple[str, ...], str | 
                 yield (f"{node.module}.{alias.name}", node.module), alias.asname or alias.name
 
 
-def import_cost(candidates: tuple[str, ...], settings: Settings) -> tuple[float | None, str, str] | None:
+def import_cost(
+    candidates: tuple[str, ...], settings: Settings, costs: MeasuredCosts | None = None
+) -> tuple[float | None, str, str] | None:
     """The cost of importing the first known candidate or one of its parent
     packages: ``(ms, source, module)``; ``ms`` is ``None`` for a module the
-    user listed as slow without a figure."""
-    # The user's figures win over the built-in table at every level:
-    # ``scipy=0`` makes ``import scipy.stats`` cheap too.
+    user listed as slow without a figure.
+
+    A measured cost wins (the profiled start-up's, in context, then an isolated
+    ``measure``), then the user's figures, then the built-in table, each at
+    every level: ``scipy=0`` makes ``import scipy.stats`` cheap too."""
+    for candidate in candidates if costs is not None else ():
+        for name in _parents(candidate, candidate is not candidates[-1]):
+            measured = costs.module_cost(name)  # type: ignore[union-attr]
+            if measured is not None:
+                return measured.ms, measured.source, name
     for table, source in ((settings.slow_modules, "import-cost-slow-modules"), (TYPICAL_COSTS_MS, "typical")):
         for candidate in candidates:
-            parts = candidate.split(".")
-            # A from-import's first candidate may be a name, not a module: only
-            # the exact name is looked up; the module after it walks its parents.
-            stop = len(parts) - 1 if candidate is not candidates[-1] else 0
-            for end in range(len(parts), stop, -1):
-                name = ".".join(parts[:end])
+            for name in _parents(candidate, candidate is not candidates[-1]):
                 if name in table:
                     return table[name], source, name
     return None
+
+
+def _parents(candidate: str, exact: bool) -> Iterator[str]:
+    """``candidate`` and its parent packages, most specific first; only ``candidate``
+    itself when ``exact`` (a from-import's first candidate may be a name, not a module)."""
+    parts = candidate.split(".")
+    stop = len(parts) - 1 if exact else 0
+    for end in range(len(parts), stop, -1):
+        yield ".".join(parts[:end])
 
 
 class SlowImport(Detail):
@@ -66,11 +80,14 @@ class SlowImport(Detail):
     line of the first use at import time; ``lazy`` when PEP 810 (``lazy
     import``, ``__lazy_modules__``) defers every statement, so that only a use
     at import time makes it slow; ``patched`` the dotted names the project's
-    tests patch that moving the import would break.
+    tests patch that moving the import would break; with a profiled start-up,
+    ``also_imported_by`` and ``third_party``: the other start-up lines that
+    import it, without which deferring it here saves nothing.
     """
 
     __slots__ = (
         "statements", "module", "imported", "names", "uses", "cost_ms", "source", "lazy", "first_use", "patched",
+        "also_imported_by", "third_party",
     )  # fmt: skip
 
     def __init__(
@@ -96,6 +113,10 @@ class SlowImport(Detail):
         self.lazy = lazy
         self.first_use = first_use
         self.patched = patched
+        #: With a profile: the project's other start-up lines that import the module (``path:line``).
+        self.also_imported_by: tuple[str, ...] = ()
+        #: With a profile: a third-party start-up line that imports the module too.
+        self.third_party: str | None = None
 
     @property
     def node(self) -> ImportNode:
@@ -120,7 +141,16 @@ class SlowImport(Detail):
     def message(self) -> str:
         if self.lazy:
             return f"lazy import of {self.module} is used at import time{self._where_used()}, so it {self.cost()}"
-        return f"{self.module} {self.cost()}{self.advice()}{self._patched()}"
+        return f"{self.module} {self.cost()}{self.advice()}{self._others()}{self._patched()}"
+
+    def _others(self) -> str:
+        if self.third_party is not None:
+            return f"; {self.third_party} (outside the project) imports it at start-up too: deferring it saves nothing"
+        if not self.also_imported_by:
+            return ""
+        first, rest = self.also_imported_by[0], len(self.also_imported_by) - 1
+        more = f" and {rest} other line{'s' * (rest != 1)}" if rest else ""
+        return f"; also imported at start-up by {first}{more}: defer them all to save it"
 
     def _where_used(self) -> str:
         return f" (line {self.first_use})" if self.first_use is not None else ""
@@ -204,12 +234,12 @@ def slow_import(ctx: FileContext) -> Iterator[Finding]:
                 top = candidates[-1].partition(".")[0]
                 if top in DEPRECATED_MODULES:
                     continue  # IMC102 reports these, with what to use instead
-                if top in ctx.directories:
-                    continue
-                cost = import_cost(candidates, settings)
+                cost = import_cost(candidates, settings, ctx.costs)
                 if cost is None or (cost[0] is not None and cost[0] < threshold):
                     continue
                 ms, source, module = cost
+                if top in ctx.directories and not source.startswith("measured"):
+                    continue  # a package's own modules: the table's figure is for importing it from outside
                 if _listed(module, settings.core_modules):
                     continue
                 found.append((node, where, module, (ms, source), candidates[-1], local))
@@ -253,7 +283,21 @@ def _finding(ctx: FileContext, package: _Package, where: Where) -> Finding | Non
         return None  # needed at import time: only a costly module is worth restructuring for
     if detail.deferrable or "typing" in uses:
         detail.patched = _patched(ctx, bound)
+    if source == "measured at start-up" and ctx.costs is not None:
+        _other_importers(ctx.costs, ctx.filename, module, detail)
+        if detail.third_party is not None and detail.used_at_import:
+            return None  # needed at import time, and loaded by a package outside the project anyway
     return Finding.at(detail.node, "IMC101", detail, where)
+
+
+def _other_importers(costs: MeasuredCosts, filename: str, module: str, detail: SlowImport) -> None:
+    """What else the profiled start-up imports ``module`` from: without those, deferring saves nothing."""
+    own = costs.stored_path(filename)
+    others = [importer for importer in costs.importers(module) if importer.path != own]
+    outside = [importer for importer in others if not importer.in_project]
+    if outside:
+        detail.third_party = outside[0].shown()
+    detail.also_imported_by = tuple(dict.fromkeys(i.shown() for i in others if i.in_project))
 
 
 def _first_use(usage: NameUsage, names: list[str]) -> int | None:

@@ -409,3 +409,47 @@ import torch  # IMC101 "(typical)"
 
 def use():
     return pandas, scipy, boto3, openpyxl, jinja2, matplotlib, sklearn, sympy, tensorflow, torch
+
+
+# module: with a profiled start-up, the cost is what the start-up paid, and the message names the other lines
+# filename: weighted/reports.py
+# measured: {"modules": {"pandas": 180.0, "openpyxl": 3.0}, "statements": {"417": 182.5}, "importers": {"pandas": ["weighted/reports.py:417", "weighted/views.py:3", "weighted/api.py:7"]}}
+import pandas  # IMC101 "pandas takes ~180 ms to import (measured at start-up); used only inside functions, so the import can move into them; also imported at start-up by weighted/views.py:3 and 1 other line: defer them all to save it" "(measured: 182.5 ms at start-up)"
+import openpyxl  # measured at 3 ms: under the threshold, whatever the built-in table says
+
+
+def export():
+    return pandas.DataFrame(), openpyxl.Workbook()
+
+
+# module: a package outside the project imports it at start-up too: deferring it here saves nothing
+# filename: weighted/charts.py
+# measured: {"modules": {"pandas": 180.0}, "importers": {"pandas": ["/venv/lib/python3.11/site-packages/seaborn/__init__.py:5"]}}
+import pandas  # IMC101 "(measured at start-up)" "seaborn/__init__.py:5 (outside the project) imports it at start-up too: deferring it saves nothing"
+
+
+def chart():
+    return pandas.DataFrame()
+
+
+# module: an isolated measurement (flake8-import-cost measure) beats the built-in table; a module neither measured keeps its typical cost
+# filename: weighted/export.py
+# measured: {"isolated": {"openpyxl": 320.0}}
+import openpyxl  # IMC101 "openpyxl takes ~320 ms to import (measured); used only inside functions"
+import pandas  # IMC101 "pandas takes ~" "(typical)"
+
+
+def export():
+    return openpyxl.Workbook(), pandas.DataFrame()
+
+
+# module: import-cost-min-ms hides findings measured cheaper; unmeasured ones stay
+# filename: weighted/minimum.py
+# measured: {"isolated": {"matplotlib": 300.0}, "statements": {"450": 20.0}}
+# flake8-options: --import-cost-min-ms=50
+import matplotlib  # measured at 20 ms at start-up: hidden
+import pandas  # IMC101 "pandas takes ~" (no statement measurement: kept)
+
+
+def plot():
+    return matplotlib.figure, pandas.DataFrame()
