@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from flake8_import_cost.knowledge.loaded_by import LOADED_BY
@@ -32,6 +33,8 @@ PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".git")
 _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
                                   "build", "dist", "site-packages"})  # fmt: skip
 _PATCH = r"""patch(?:\.object|\.dict)?\(\s*(?:target\s*=\s*)?["']([A-Za-z_][\w.]*)["']"""
+#: A module-level import, by the top-level package it names.
+_TOP_IMPORT = r"^(?:import|from)[ \t]+([A-Za-z_]\w*)"
 
 
 def package_chain(path: str) -> tuple[str, list[str]]:
@@ -177,27 +180,54 @@ def project_root(source_root: str) -> str:
     return source_root
 
 
+class TestSuite:
+    """What the test modules under a project root do that matters to IMC101, read as
+    text once per process: the dotted names they patch (``mock.patch("a.b.name")``,
+    ``mocker.patch(...)``), and, per module-level import of each top-level package,
+    the test modules that make it (a test run imports every test module, so a
+    package two of them import at their top is loaded for the run anyway)."""
+
+    __slots__ = ("patched", "importers")
+
+    def __init__(self, patched: frozenset[str], importers: dict[str, frozenset[str]]) -> None:
+        self.patched = patched
+        self.importers = importers
+
+    def imported_elsewhere(self, package: str, path: str) -> bool:
+        """Whether a test module other than ``path`` imports ``package`` at its top."""
+        return bool(self.importers.get(package, frozenset()) - {os.path.abspath(path)})
+
+
 @lru_cache(maxsize=64)
-def patched_names(root: str) -> frozenset[str]:
-    """The dotted names that the test modules under ``root`` patch (``mock.patch("a.b.name")``,
-    ``mocker.patch(...)``, ``patch.object``'s string form)."""
+def test_suite(root: str) -> TestSuite:
+    """The :class:`TestSuite` of the test modules under ``root`` (the first
+    :data:`MAX_TEST_FILES` of them)."""
     from flake8_import_cost.policy import is_test_path
 
-    found: set[str] = set()
+    patched: set[str] = set()
+    importers: dict[str, set[str]] = {}
+    for path in _test_files(root, is_test_path):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as file:
+                text = file.read()
+        except OSError:
+            continue
+        if "patch" in text:
+            patched.update(re.findall(_PATCH, text))
+        for package in re.findall(_TOP_IMPORT, text, re.MULTILINE):
+            importers.setdefault(package, set()).add(os.path.abspath(path))
+    return TestSuite(frozenset(patched), {package: frozenset(paths) for package, paths in importers.items()})
+
+
+def _test_files(root: str, is_test: Callable[[str], bool]) -> Iterator[str]:
+    """The first :data:`MAX_TEST_FILES` test modules under ``root``, in a stable order."""
     read = 0
     for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = [d for d in subdirectories if d not in _SKIPPED_DIRECTORIES and not d.startswith(".")]
-        for name in files:
-            if not name.endswith(".py") or not is_test_path(os.path.relpath(os.path.join(directory, name), root)):
-                continue
-            read += 1
-            if read > MAX_TEST_FILES:
-                return frozenset(found)
-            try:
-                with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as file:
-                    text = file.read()
-            except OSError:
-                continue
-            if "patch" in text:
-                found.update(re.findall(_PATCH, text))
-    return frozenset(found)
+        subdirectories[:] = sorted(d for d in subdirectories if d not in _SKIPPED_DIRECTORIES and not d.startswith("."))
+        for name in sorted(files):
+            path = os.path.join(directory, name)
+            if name.endswith(".py") and is_test(os.path.relpath(path, root)):
+                read += 1
+                if read > MAX_TEST_FILES:
+                    return
+                yield path

@@ -15,6 +15,7 @@ from flake8_import_cost.settings import Settings
 if TYPE_CHECKING:
     from flake8_import_cost.context import Where
     from flake8_import_cost.costs import MeasuredCosts
+    from flake8_import_cost.project import TestSuite
     from flake8_import_cost.usage import NameUsage
 
 ImportNode = ast.Import | ast.ImportFrom
@@ -247,11 +248,14 @@ def slow_import(ctx: FileContext) -> Iterator[Finding]:
         return
     anyway = _loaded_anyway(ctx)
     frameworks = _frameworks(ctx)
+    suite = _test_suite(ctx) if ctx.kind == "test" and ctx.filename not in ("stdin", "-") else None
     packages: dict[tuple[str, ast.expr | None], _Package] = {}
     wheres: dict[tuple[str, ast.expr | None], Where] = {}
     for node, where, module, figures, imported, local in sorted(found, key=lambda item: _position(item[0])):
         if _is_loaded(module, anyway) or _loaded_by_another(module, frameworks):
             continue  # loaded anyway, by the application's start-up or a framework: deferring it saves nothing
+        if suite is not None and suite.imported_elsewhere(module.partition(".")[0], ctx.filename):
+            continue  # another test module imports it at its top: a test run loads it anyway
         key = (module.partition(".")[0], where.site)
         package = packages.setdefault(key, _Package())
         wheres.setdefault(key, where)
@@ -355,14 +359,21 @@ def _patched(ctx: FileContext, names: list[str]) -> tuple[str, ...]:
     """The dotted names of this module's ``names`` that the project's tests patch."""
     if ctx.filename in ("stdin", "-"):
         return ()
-    from flake8_import_cost.project import module_name, package_chain, patched_names, project_root
+    from flake8_import_cost.project import module_name, package_chain
 
     root, _ = package_chain(ctx.filename)
     dotted = module_name(ctx.filename, root)
     if dotted is None:
         return ()
-    patched = patched_names(project_root(root))
+    patched = _test_suite(ctx).patched
     return tuple(f"{dotted}.{name}" for name in names if f"{dotted}.{name}" in patched)
+
+
+def _test_suite(ctx: FileContext) -> TestSuite:
+    """What the test modules of the file's project patch and import."""
+    from flake8_import_cost.project import package_chain, project_root, test_suite
+
+    return test_suite(project_root(package_chain(ctx.filename)[0]))
 
 
 def _position(node: ast.AST) -> tuple[int, int]:
