@@ -27,6 +27,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import Flake8Result, flake8_env
+
 
 from flake8_import_cost import costdb
 from flake8_import_cost.costdb import ImportEdge, ModuleTiming, Query, Run, Spread, StatementTiming
@@ -461,6 +463,239 @@ def test_hostile_names_in_json(hostile: Any) -> None:
     document = json.loads(json_report.render(hostile))
     assert [m["name"] for m in document["modules"]] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
     validate(document, strict(json_report.schema()))
+
+
+# -- the worklist: --findings ---------------------------------------------------------------------------
+
+WORK_FILES = {
+    # flake8's own configuration: per-file-ignores and a threshold the rules read.
+    "setup.cfg": "[flake8]\nper-file-ignores =\n    shop/legacy.py: IMC402\nimport-cost-threshold-ms = 10\n",
+    "strict.cfg": "[flake8]\nimport-cost-threshold-ms = 500\n",
+    "shop/__init__.py": "",
+    "shop/views.py": "import pandas\nfrom shop import exports, helpers, config\nDATA = open('data.txt').read()\n\n\n"
+    "def frame():\n    return pandas.DataFrame()\n",
+    "shop/exports.py": "import pandas\n\n\ndef series():\n    return pandas.Series()\n",
+    "shop/helpers.py": "import pandas  # noqa: IMC101\n\n\ndef table():\n    return pandas.DataFrame()\n",
+    "shop/config.py": "import yaml\n\n\ndef load(text):\n    return yaml.safe_load(text)\n",
+    "shop/cli.py": "import slowlib\n\n\ndef main():\n    return slowlib.run()\n",
+    "shop/reports.py": "import openpyxl\nTEMPLATE = open('template.xlsx', 'rb').read()\n\n\ndef book():\n"
+    "    return openpyxl.Workbook()\n",
+    "shop/legacy.py": "DATA = open('data.txt').read()\n",
+    "shop/broken.py": "def (:\n",
+}
+
+
+def _one(ms: float) -> Spread:
+    return Spread([ms * 1000])
+
+
+def work_run(root: Path) -> Run:
+    """The profiled start-up of WORK_FILES: shop.views imports pandas, which two other project lines
+    import too (one with ``# noqa``), and shop.config imports yaml, which a package outside the
+    project imports at start-up anyway. Statements are traced: twice as slow as untraced."""
+    write_files(root, WORK_FILES)
+    run = Run("profile", project_root=root, command=["profile", "--module", "shop.views"], repeat=1,
+              started_at=STARTED)  # fmt: skip
+    run.total_samples = [420_000]
+    run.overhead = 2.0
+    for seq, (name, parent, path, self_ms, cum_ms) in enumerate([
+        ("somepkg", None, f"{SITE}/somepkg/__init__.py", 1.0, 31.0),
+        ("yaml", "somepkg", f"{SITE}/yaml/__init__.py", 30.0, 30.0),
+        ("shop", None, "shop/__init__.py", 0.1, 390.0),
+        ("shop.views", "shop", "shop/views.py", 2.0, 389.0),
+        ("pandas", "shop.views", f"{SITE}/pandas/__init__.py", 80.0, 296.0),
+        ("numpy", "pandas", f"{SITE}/numpy/__init__.py", 216.0, 216.0),
+        ("shop.exports", "shop.views", "shop/exports.py", 0.5, 0.5),
+        ("shop.helpers", "shop.views", "shop/helpers.py", 0.5, 0.5),
+        ("shop.config", "shop.views", "shop/config.py", 0.5, 0.5),
+    ]):  # fmt: skip
+        run.modules.append(ModuleTiming("", seq, name, parent, 0, _path(root, path), _one(self_ms),
+                                        _one(cum_ms)))  # fmt: skip
+    views, exports, helpers, config = (str(root / "shop" / f"{name}.py")
+                                       for name in ("views", "exports", "helpers", "config"))
+    for path, line, module, ms in [(views, 1, "shop.views", 600.0), (views, 2, "shop.views", 4.0),
+                                   (views, 3, "shop.views", 12.0), (exports, 1, "shop.exports", 0.02),
+                                   (helpers, 1, "shop.helpers", 0.02), (config, 1, "shop.config", 0.02)]:  # fmt: skip
+        run.statements.append(StatementTiming(path, line, module, "module", _one(ms)))
+    run.imports += [
+        ImportEdge(0, "yaml", f"{SITE}/somepkg/__init__.py", 3, True), ImportEdge(1, "pandas", views, 1, True),
+        ImportEdge(2, "shop.exports", views, 2, True), ImportEdge(3, "pandas", exports, 1, False),
+        ImportEdge(4, "shop.helpers", views, 2, True), ImportEdge(5, "pandas", helpers, 1, False),
+        ImportEdge(6, "shop.config", views, 2, True), ImportEdge(7, "yaml", config, 1, False),
+    ]  # fmt: skip
+    return run
+
+
+def isolated_run(root: Path) -> Run:
+    """A measure run: slowlib, which the start-up does not import, costs 40 ms in isolation."""
+    run = Run("measure", project_root=root, command=["measure", "slowlib"], repeat=1, started_at=STARTED)
+    run.modules.append(ModuleTiming("slowlib", 0, "slowlib", None, 0, f"{SITE}/slowlib.py", _one(40.0),
+                                    _one(40.0)))  # fmt: skip
+    return run
+
+
+class WorkProject:
+    """WORK_FILES in a directory, with a database of a measure run then their profiled start-up."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.root = tmp / "project"
+        self.root.mkdir()
+        self.db = self.root / ".import-cost.db"
+        self.measure = costdb.write_run(self.db, isolated_run(self.root))
+        self.profile = costdb.write_run(self.db, work_run(self.root))
+
+    def report(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return cli(*args, cwd=cwd or self.root, env={"FLAKE8_CONFIG": ""})
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> WorkProject:
+    return WorkProject(tmp_path)
+
+
+def _items(document: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(item["kind"], item["module"] or f"{item['lines'][0]['path']}:{item['lines'][0]['line']}",
+             item["codes"], None if item["saving_ms"] is None else round(item["saving_ms"], 3))
+            for item in document["worklist"]]  # fmt: skip
+
+
+def test_the_worklist_ranks_findings_by_what_fixing_them_saves(work: WorkProject) -> None:
+    completed = work.report("--format", "json", "--findings", "shop")
+    assert completed.returncode == 0, completed.stderr
+    # The file that does not parse is skipped with one line, as flake8 reports E999 for it.
+    [skipped] = completed.stderr.splitlines()
+    assert skipped.startswith(f"flake8-import-cost: skipped {os.path.join('shop', 'broken.py')}: SyntaxError: ")
+    document = json.loads(completed.stdout)
+    validate(document, strict(json_report.schema()))
+    assert _items(document) == [
+        # pandas, imported at start-up by three lines: one item, its measured cost in context.
+        ("module", "pandas", ["IMC101"], 296.0),
+        # slowlib, which the start-up does not import: its cost measured in isolation.
+        ("module", "slowlib", ["IMC101"], 40.0),
+        # A line: its measured time at start-up, scaled back by the tracing overhead (12 ms traced, 2x).
+        ("line", "shop/views.py:3", ["IMC402"], 6.0),
+        # yaml: a package outside the project imports it at start-up anyway, so deferring saves nothing.
+        ("module", "yaml", ["IMC101"], 0.0),
+        # Not measured: last, the module first by the rule's typical cost, then by place.
+        ("module", "openpyxl", ["IMC101"], None),
+        ("line", "shop/reports.py:2", ["IMC402"], None),
+    ]
+    pandas, slowlib, line, yaml, openpyxl, _ = document["worklist"]
+    assert [item["rank"] for item in document["worklist"]] == [1, 2, 3, 4, 5, 6]
+    # Every line that imports pandas at start-up, the one with a noqa too: deferring one saves nothing.
+    assert [(w["path"], w["line"], w["codes"], w["at_start_up"]) for w in pandas["lines"]] == [
+        ("shop/exports.py", 1, ["IMC101"], True), ("shop/views.py", 1, ["IMC101"], True),
+        ("shop/helpers.py", 1, [], True),
+    ]  # fmt: skip
+    assert pandas["saving_source"] == "measured at start-up"
+    assert pandas["note"] == "imported at start-up by several lines: defer them all to save it"
+    assert [f["path"] for f in pandas["findings"]] == ["shop/exports.py", "shop/views.py"]
+    assert pandas["findings"][1]["message"].startswith("pandas takes ~296 ms to import (measured at start-up); used")
+    assert "(measured:" not in pandas["findings"][1]["message"]  # the figure is the item's, not in the text
+    assert pandas["findings"][1]["measured_ms"] == pytest.approx(300.0)  # the line's time (600 ms traced)
+    assert (slowlib["saving_source"], slowlib["lines"][0]["at_start_up"]) == ("measured", False)
+    assert line["findings"][0]["col"] == 8 and line["lines"][0]["at_start_up"]
+    assert yaml["note"] == (
+        "somepkg/__init__.py:3 outside the project imports it at start-up too: deferring saves nothing"
+    )
+    assert [(w["path"], w["in_project"]) for w in yaml["lines"]] == [
+        ("shop/config.py", True), (f"{SITE}/somepkg/__init__.py", False)
+    ]
+    assert (openpyxl["estimate_ms"], openpyxl["estimate_source"]) == (pytest.approx(159, abs=100), "typical")
+    # per-file-ignores and noqa hold: no finding of shop/legacy.py, nor of shop/helpers.py.
+    assert {f["path"] for f in document["findings"]} == {"shop/views.py", "shop/exports.py", "shop/config.py",
+                                                         "shop/cli.py", "shop/reports.py"}  # fmt: skip
+
+
+def test_the_worklist_has_the_findings_flake8_prints(work: WorkProject) -> None:
+    document = json.loads(work.report("--format", "json", "--findings", "shop").stdout)
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "IMC", "shop"], cwd=work.root,
+                            capture_output=True, text=True, env=flake8_env(), check=False)  # fmt: skip
+    printed = sorted(
+        (Path(f.path).as_posix(), f.line, f.col, f.code, f.message.split(" (measured: ")[0])
+        for f in Flake8Result(flake8.returncode, flake8.stdout.splitlines(), flake8.stderr).findings
+        if f.code.startswith("IMC")
+    )  # fmt: skip
+    found = sorted((f["path"], f["line"], f["col"], f["code"], f["message"]) for f in document["findings"])
+    assert found == printed
+    in_items = sorted((f["path"], f["line"], f["col"], f["code"], f["message"])
+                      for item in document["worklist"] for f in item["findings"])  # fmt: skip
+    assert in_items == found  # every finding is in exactly one item
+
+
+def test_the_worklist_reads_the_configuration_given(work: WorkProject) -> None:
+    document = json.loads(work.report("--format", "json", "--findings", "shop", "--config", "strict.cfg").stdout)
+    # Its threshold is above every module's cost, and it ignores nothing in shop/legacy.py.
+    assert _items(document) == [
+        ("line", "shop/views.py:3", ["IMC402"], 6.0),
+        ("line", "shop/legacy.py:1", ["IMC402"], None),
+        ("line", "shop/reports.py:2", ["IMC402"], None),
+    ]
+
+
+def test_the_worklist_of_an_older_run_uses_its_figures(work: WorkProject) -> None:
+    faster = work_run(work.root)
+    faster.modules = [m if m.name != "pandas" else ModuleTiming("", m.seq, m.name, m.parent, 0, m.path,
+                      _one(40), _one(100)) for m in faster.modules]  # fmt: skip
+    newer = costdb.write_run(work.db, faster)
+    latest = json.loads(work.report("--format", "json", "--findings", "shop/views.py").stdout)
+    assert latest["run"]["id"] == newer and _items(latest)[0] == ("module", "pandas", ["IMC101"], 100.0)
+    completed = work.report("--format", "json", "--run", str(work.profile), "--findings", "shop/views.py")
+    older = json.loads(completed.stdout)
+    assert older["run"]["id"] == work.profile and _items(older)[0] == ("module", "pandas", ["IMC101"], 296.0)
+
+
+def test_the_worklist_in_text(work: WorkProject) -> None:
+    completed = work.report("--findings", "shop", "--top", "4")
+    assert completed.returncode == 0
+    out = completed.stdout.split("Worklist: what fixing would save at start-up")[1]
+    assert out.splitlines()[0] == " (6 items, 7 findings)"
+    lines = out.splitlines()[1:]
+    assert lines[0].split() == ["#", "save", "ms", "what"]
+    assert lines[1:3] == ["   1     296.0  defer pandas (measured at start-up): imported at start-up by",
+                          "                several lines: defer them all to save it"]
+    assert "                shop/exports.py:1  IMC101, at start-up: pandas takes ~296 ms" in lines
+    assert "                shop/helpers.py:1  no finding, at start-up" in lines
+    assert "   2      40.0  defer slowlib (measured in isolation)" in lines
+    assert any(line.startswith("   3       6.0  shop/views.py:3:8  IMC402 ") for line in lines)
+    assert "                and 1 line outside the project" in lines
+    assert lines[-1] == "  … and 2 more"
+    assert "Findings, by what fixing them would save" not in completed.stdout  # the worklist holds them
+    assert max(len(line) for line in completed.stdout.splitlines()) <= 80
+    everything = work.report("--findings", "shop").stdout
+    assert "   5         -  defer openpyxl (~" in everything and " typical, not measured)" in everything
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--findings", "nowhere"], "report: no such file or directory: nowhere"),
+    (["--findings", "shop", "--config", "missing.cfg"], "does not exist"),
+    (["--findings", "shop", "--db", "missing.db"], "report: missing.db: no such file"),
+])  # fmt: skip
+def test_bad_findings_options_are_one_line_and_exit_2(work: WorkProject, args: list[str], message: str) -> None:
+    completed = work.report(*args)
+    assert completed.returncode == 2 and completed.stdout == "" and "Traceback" not in completed.stderr
+    assert completed.stderr.count("\n") == 1 and message in completed.stderr
+
+
+def test_a_bad_setting_in_the_configuration_is_one_line(work: WorkProject) -> None:
+    (work.root / "setup.cfg").write_text("[flake8]\nimport-cost-threshold-ms = soon\n", encoding="utf-8")
+    completed = work.report("--findings", "shop")
+    assert completed.returncode == 2 and completed.stdout == "" and "Traceback" not in completed.stderr
+    assert completed.stderr.startswith("flake8-import-cost: error: report: ") and "threshold" in completed.stderr
+
+
+def test_the_worklist_from_another_directory(work: WorkProject, tmp_path: Path) -> None:
+    """Paths given from elsewhere are stored as the run stores them."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    completed = work.report("--db", str(work.db), "--format", "json", "--config", str(work.root / "setup.cfg"),
+                            "--findings", str(work.root / "shop" / "views.py"), cwd=elsewhere)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    assert {f["path"] for f in document["findings"]} == {"shop/views.py"}
+    assert _items(document)[:2] == [
+        ("module", "pandas", ["IMC101"], 296.0), ("line", "shop/views.py:3", ["IMC402"], 6.0)
+    ]
 
 
 # -- bad input: one line, exit 2 ------------------------------------------------------------------------
