@@ -314,7 +314,7 @@ def hostile_run(root: Path) -> Run:
     pkg = root / "pkg"
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("", encoding="utf-8")
-    (pkg / f"{HOSTILE}.py").write_text(f'X = "{SCRIPT}\x1b[31m"\n', encoding="utf-8")
+    (pkg / f"{HOSTILE}.py").write_text(f'X = "{SCRIPT}\x1b[31m"\nDATA = open(X).read()\n', encoding="utf-8")
     run = Run("profile", project_root=root, command=["profile", HOSTILE, ANSI], repeat=1, started_at=STARTED)
     run.total_samples = [50_000]
     run.modules.append(ModuleTiming("", 0, "pkg", None, 0, str(pkg / "__init__.py"), Spread([100]),
@@ -323,6 +323,7 @@ def hostile_run(root: Path) -> Run:
         path = str(pkg / f"{HOSTILE}.py") if name == HOSTILE else f"/tmp/{name}.py"
         run.modules.append(ModuleTiming("", seq, f"pkg.{name}", "pkg", 1, path, Spread([9000]), Spread([9000])))
     run.statements.append(StatementTiming(str(pkg / f"{HOSTILE}.py"), 1, f"pkg.{HOSTILE}", "module", Spread([8000])))
+    run.statements.append(StatementTiming(str(pkg / f"{HOSTILE}.py"), 2, f"pkg.{HOSTILE}", "module", Spread([500])))
     run.statements.append(StatementTiming(f"/tmp/{ANSI}.py", 1, f"pkg.{ANSI}", ANSI, Spread([7000])))
     run.queries.append(Query(0, f"SELECT '</script>{SCRIPT}{ANSI}'", 10.0, "django", str(pkg / f"{HOSTILE}.py"), 1))
     return run
@@ -333,12 +334,20 @@ HOSTILE_FINDINGS = [Finding("IMC402", f"<b>{SCRIPT}</b> {ANSI}", f"pkg/{HOSTILE}
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> Any:
+    """The hostile run with findings: attached ones with hostile messages, and the worklist of the
+    rules run over the project for real (findings in the file with the hostile name)."""
+    from flake8_import_cost.report.worklist import run_rules
+
     root = tmp_path / "project"
     db = tmp_path / "costs.db"
     run_id = costdb.write_run(db, hostile_run(root))
+    linted = run_rules([str(root / "pkg")], ["--isolated", "--select", "IMC"], db)
+    assert [(Path(found.path).name, found.finding.code) for found in linted] == [
+        (f"{HOSTILE}.py", "IMC203"), (f"{HOSTILE}.py", "IMC402")  # the SQL its line 1 ran, the open() of line 2
+    ]
     connection = costdb.open_read_only(db)
     try:
-        return build_report(connection, run_id, findings=HOSTILE_FINDINGS, findings_base=root)
+        return build_report(connection, run_id, findings=HOSTILE_FINDINGS, findings_base=root, linted=linted)
     finally:
         connection.close()
 
@@ -420,6 +429,9 @@ def test_hostile_names_in_text(hostile: Any) -> None:
     assert all(unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp") for char in out.replace("\n", ""))
     assert "pkg.\\x1b[2J\\x1b[31mred\\x07" in out and "pkg.evil\\u202etxt" in out and "pkg.line\\x0abreak" in out
     assert f"pkg.{HOSTILE}" in out  # markup means nothing to a terminal: shown as it is
+    worklist = " ".join(out.split("Worklist: what fixing would save at start-up")[1].split())
+    assert "IMC402 open() reads a file at import time" in worklist
+    assert "\\x1b[2J\\x1b[31mred\\x07" in worklist  # the attached finding's message, escaped
 
 
 # -- JSON -----------------------------------------------------------------------------------------------
@@ -463,6 +475,8 @@ def test_hostile_names_in_json(hostile: Any) -> None:
     document = json.loads(json_report.render(hostile))
     assert [m["name"] for m in document["modules"]] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
     validate(document, strict(json_report.schema()))
+    assert {line["path"] for item in document["worklist"] for line in item["lines"]} == {f"pkg/{HOSTILE}.py"}
+    assert [item["codes"] for item in document["worklist"]] == [["IMC203", "IMC402"], ["IMC402"]]
 
 
 # -- the worklist: --findings ---------------------------------------------------------------------------
@@ -698,6 +712,86 @@ def test_the_worklist_from_another_directory(work: WorkProject, tmp_path: Path) 
     ]
 
 
+def test_the_worklist_in_har(work: WorkProject, tmp_path: Path) -> None:
+    output = tmp_path / "start-up.har"
+    completed = work.report("--format", "har", "--findings", "shop", "--output", str(output))
+    assert completed.returncode == 0
+    document = json.loads(output.read_text(encoding="utf-8"))
+    validate(document, load_schema("har-1.2.schema.json"))
+    log = document["log"]
+    assert _items({"worklist": log["_worklist"]})[0] == ("module", "pandas", ["IMC101"], 296.0)
+    assert "log._worklist is the worklist of report --findings" in log["comment"]
+    by_name = {entry["_module"]: entry for entry in log["entries"]}
+    assert by_name["pandas"]["_worklist"] == {"rank": 1, "saving_ms": 296.0}
+    assert "; worklist #1: defer it (saves 296.0 ms)" in by_name["pandas"]["comment"]
+    views = by_name["shop.views"]
+    assert [(f["code"], f["line"]) for f in views["_findings"]] == [("IMC101", 1), ("IMC402", 3)]
+    assert views["comment"].endswith("; findings: IMC101 line 1, IMC402 line 3")
+    assert "_findings" not in by_name["numpy"] and "_worklist" not in by_name["numpy"]
+    plain = json.loads(work.report("--format", "har").stdout)["log"]  # without --findings: none of it
+    assert "_worklist" not in plain and all("_findings" not in entry for entry in plain["entries"])
+
+
+def test_the_worklist_in_speedscope(work: WorkProject) -> None:
+    document = json.loads(work.report("--format", "speedscope", "--findings", "shop").stdout)
+    validate(document, load_schema("speedscope-file-format-schema.json"))
+    assert _items(document["flake8_import_cost"])[0] == ("module", "pandas", ["IMC101"], 296.0)
+    names = [frame["name"] for frame in document["shared"]["frames"]]
+    # The flame chart shows the codes on the statements they are about.
+    assert "shop.views:1 import pandas  [IMC101]" in names
+    assert "shop.views:3 DATA = open('data.txt').read()  [IMC402]" in names
+    assert "shop.views:2 from shop import exports, helpers, config" in names
+    assert "flake8_import_cost" not in json.loads(work.report("--format", "speedscope").stdout)
+
+
+def test_the_worklist_in_the_page_in_chromium(browser: Any, work: WorkProject, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    output = tmp_path / "report.html"
+    assert work.report("--format", "html", "--findings", "shop", "--output", str(output)).returncode == 0
+    open_page(browser, output.read_text(encoding="utf-8"), tmp_path)
+    # The worklist is what the page shows first, beside the waterfall.
+    details = browser.find_element(By.ID, "details")
+    items = details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")
+    assert [item.get_attribute("data-rank") for item in items] == ["1", "2", "3", "4", "5", "6"]
+    first = items[0].text.splitlines()
+    assert first[:2] == ["296.0 ms", "defer pandas: imported at start-up by several lines: defer them all to save it"]
+    assert first[-1] == "shop/helpers.py:1 (at start-up): imports it, no finding"
+    assert items[4].text.splitlines()[:2] == ["~159 ms typical, not measured", "defer openpyxl"]
+    assert items[4].get_attribute("data-index") is None  # the start-up did not import it: no row to show
+    # Clicking an item shows its module in the waterfall, selected, with every line that imports it.
+    items[0].click()
+    selected = browser.execute_script("return [...document.querySelectorAll('#rows .row.selected .name')]"
+                                      ".map(e => e.textContent)")  # fmt: skip
+    assert selected == ["pandas"]
+    assert details.find_element(By.TAG_NAME, "h2").text == "pandas"
+    assert "#1 · deferring it saves 296.0 ms" in details.text
+    lines = [li.text for li in details.find_elements(By.CSS_SELECTOR, "li.work-line")]
+    assert lines[:2] == [
+        "shop/exports.py:1 (at start-up): IMC101 pandas takes ~296 ms to import (measured at start-up); used only"
+        " inside functions, so the import can move into them; also imported at start-up by shop/views.py:1 and 1"
+        " other line: defer them all to save it",
+        "shop/views.py:1 (at start-up): IMC101 pandas takes ~296 ms to import (measured at start-up); used only"
+        " inside functions, so the import can move into them; also imported at start-up by shop/exports.py:1 and 1"
+        " other line: defer them all to save it",
+    ]
+    # A line item shows the module of its file, with the findings on their lines.
+    details.find_element(By.CSS_SELECTOR, "button.back").click()
+    details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")[2].click()
+    assert details.find_element(By.TAG_NAME, "h2").text == "shop.views"
+    assert "#3 · line 3 IMC402: fixing it saves 6.0 ms" in details.text
+    assert "IMC402" in details.find_element(By.CSS_SELECTOR, "tr[data-line='3']").text
+    # A module whose file has no finding but whose deferral is an item is flagged too.
+    flags = browser.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('#rows .row:not([hidden])')]"
+        ".map(r => [r.querySelector('.name').textContent, r.querySelector('.flag').hidden ? '' :"
+        " r.querySelector('.flag').title]))"
+    )
+    assert flags["pandas"] == "deferring this module is on the worklist"
+    assert flags["shop.views"] == "static findings in this module" and flags["numpy"] == ""
+    assert console_errors(browser) == []
+
+
 # -- bad input: one line, exit 2 ------------------------------------------------------------------------
 
 
@@ -834,6 +928,7 @@ def test_hostile_names_in_har(hostile: Any) -> None:
     entries = document["log"]["entries"]
     assert [e["_module"] for e in entries] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
     assert all("<" not in entry["request"]["url"] for entry in entries)  # percent-encoded
+    assert document["log"]["_worklist"] == json.loads(json_report.render(hostile))["worklist"]
 
 
 # -- speedscope -----------------------------------------------------------------------------------------
@@ -885,6 +980,7 @@ def test_hostile_names_in_speedscope(hostile: Any) -> None:
     validate(document, load_schema("speedscope-file-format-schema.json"))
     names = {frame["name"] for frame in document["shared"]["frames"]}
     assert {f"pkg.{name}" for name in HOSTILE_NAMES} <= names
+    assert document["flake8_import_cost"]["worklist"] == json.loads(json_report.render(hostile))["worklist"]
 
 
 # -- HTML, without a browser ----------------------------------------------------------------------------
@@ -1060,4 +1156,8 @@ def test_hostile_names_are_inert_in_chromium(browser: Any, hostile: Any, tmp_pat
     assert browser.execute_script("return typeof window.pwned") == "undefined"
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
+    # The worklist names the hostile file as text.
+    browser.find_element(By.ID, "show-worklist").click()
+    assert f"pkg/{HOSTILE}.py:2 IMC402" in details.text and f"<b>{SCRIPT}</b>" in details.text
+    assert browser.execute_script("return document.querySelectorAll('img, b, #details script').length") == 0
     assert console_errors(browser) == []

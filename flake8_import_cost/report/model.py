@@ -307,7 +307,7 @@ def build_report(
     ``findings`` are static findings to attach: see :func:`attach_findings`
     (relative paths are relative to ``findings_base``, default the working directory).
     ``linted`` are findings of the rules (:func:`.worklist.run_rules`): they are attached
-    too, joined to the run's figures, and ranked into the worklist.
+    too, joined to the run's figures, and ranked with ``findings`` into the worklist.
     """
     run = _run_info(_run_row(db, run_id, db_path))
     lines = _SourceLines(run.project_root)
@@ -355,8 +355,8 @@ def build_report(
         from flake8_import_cost.report import worklist as work
 
         costs = MeasuredCosts(db, profile=run.id if run.kind == "profile" else None, minor=run.python_minor)
-        found, worklist = work.build(linted, costs, run.project_root, findings_base)
-        attached = rank_findings([*attached, *found])
+        found, worklist = work.build(linted, costs, run.project_root, findings_base, attached)
+        attached = rank_findings(found)
     return Report(
         run, total, timeline_us, modules, tuple(statements), tuple(imports), tuple(queries), tuple(failures),
         tuple(attached), tuple(spans), tuple(worklist),

@@ -157,16 +157,20 @@ class _Paths:
 
 def build(
     linted: Iterable[Linted], costs: MeasuredCosts | None, project_root: str,
-    base: str | os.PathLike[str] | None = None,
+    base: str | os.PathLike[str] | None = None, attached: Iterable[Finding] = (),
 ) -> tuple[list[Finding], list[WorkItem]]:  # fmt: skip
     """The findings as the report keeps them (stored paths, the measured time of their lines),
     costliest first, and the worklist, ranked. Relative paths are relative to ``base``
-    (default: the working directory)."""
+    (default: the working directory). ``attached`` are findings attached already
+    (:func:`~flake8_import_cost.report.model.attach_findings`): they join the line items."""
     paths = _Paths(costs, project_root, base)
     findings: list[Finding] = []
+    by_line: dict[tuple[str, int], tuple[bool, list[Finding]]] = {}
+    for finding in attached:
+        findings.append(finding)
+        by_line.setdefault((finding.path, finding.line), (not os.path.isabs(finding.path), []))[1].append(finding)
     #: module -> its IMC101 findings: the finding, the lines of its statements, whether in the project, the detail.
     modules: dict[str, list[tuple[Finding, tuple[int, ...], bool, SlowImport]]] = {}
-    by_line: dict[tuple[str, int], tuple[bool, list[Finding]]] = {}
     for path, raw in linted:
         stored, in_project = paths.store(path)
         located = os.path.join(base, path) if base is not None else path
@@ -187,7 +191,7 @@ def build(
 
 def _line_item(path: str, line: int, in_project: bool, found: list[Finding]) -> WorkItem:
     found.sort(key=lambda f: (f.col, f.code))
-    saving = found[0].measured_ms
+    saving = max((f.measured_ms for f in found if f.measured_ms is not None), default=None)
     codes = tuple(dict.fromkeys(f.code for f in found))
     return WorkItem("line", None, saving, AT_START_UP if saving is not None else None, None, None, None,
                     tuple(found), (WorkLine(path, line, codes, saving is not None, in_project),))  # fmt: skip
