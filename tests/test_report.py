@@ -5,7 +5,10 @@ Django-like ``profile`` run (statements, import edges, SQL), a ``measure`` run
 with failures, and a run whose names are hostile. HAR is validated against a
 HAR 1.2 schema, speedscope files against speedscope's published schema, the
 JSON report against its own shipped schema; the HTML page is opened in a real
-headless Chromium.
+headless Chromium. ``--findings`` runs the rules over real files with real flake8
+configuration files. The last test profiles ``examples/`` for real, as the README
+does, opens its HTML report with the findings of ``examples/`` and takes the
+screenshot of ``docs/reports.md``.
 """
 
 from __future__ import annotations
@@ -1119,8 +1122,6 @@ def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -
     click_module(browser, "shop.reports")
     assert "line 2, col 1: IMC101 openpyxl takes ~254 ms" in details.text
     assert "IMC101" in details.find_element(By.CSS_SELECTOR, "tr[data-line='2']").text
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOT))
 
     # Sorting, the flat list and the threshold.
     browser.find_element(By.CSS_SELECTOR, "#sort option[value='self']").click()
@@ -1160,4 +1161,97 @@ def test_hostile_names_are_inert_in_chromium(browser: Any, hostile: Any, tmp_pat
     browser.find_element(By.ID, "show-worklist").click()
     assert f"pkg/{HOSTILE}.py:2 IMC402" in details.text and f"<b>{SCRIPT}</b>" in details.text
     assert browser.execute_script("return document.querySelectorAll('img, b, #details script').length") == 0
+    assert console_errors(browser) == []
+
+
+# -- a real profile of examples/ in the browser ---------------------------------------------------------
+
+#: In the page: scroll the waterfall from top to bottom and collect every row drawn, as
+#: [index, name, bar width]; only the rows in view are in the DOM.
+ALL_ROWS = """
+const done = arguments[arguments.length - 1];
+const viewport = document.getElementById('viewport');
+const seen = new Map();
+const collect = () => document.querySelectorAll('#rows .row:not([hidden])').forEach(row => {
+  seen.set(Number(row.dataset.index), [Number(row.dataset.index), row.querySelector('.name').textContent,
+                                       row.querySelector('.bar').style.width]);
+});
+(async () => {
+  for (let top = 0; ; top += viewport.clientHeight) {
+    viewport.scrollTop = top;
+    viewport.dispatchEvent(new Event('scroll'));
+    await new Promise(requestAnimationFrame);
+    await new Promise(requestAnimationFrame);
+    collect();
+    if (top + viewport.clientHeight >= viewport.scrollHeight) break;
+  }
+  viewport.scrollTop = 0;
+  viewport.dispatchEvent(new Event('scroll'));
+  done([...seen.values()]);
+})();
+"""
+
+
+def all_rows(browser: Any) -> list[tuple[int, str, str]]:
+    """Every row of the waterfall as it stands (scrolled through), in order: index, name, bar width."""
+    rows: list[list[Any]] = browser.execute_async_script(ALL_ROWS)
+    return [(int(index), str(name), str(width)) for index, name, width in rows]
+
+
+def test_the_report_of_a_real_profile_of_the_examples_in_chromium(
+    browser: Any, profiled_examples: Path, tmp_path: Path
+) -> None:
+    """The README's steps: profile examples/, then report --format html with the findings of examples/."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "start-up.html"
+    completed = cli("--format", "html", "--findings", "examples/", "--output", str(page), cwd=profiled_examples)
+    assert completed.returncode == 0 and completed.stderr == "", completed.stderr
+    document = json.loads(cli("--format", "json", "--findings", "examples/", cwd=profiled_examples).stdout)
+    modules = [module["name"] for module in document["modules"]]
+    assert document["run"]["kind"] == "profile" and len(modules) > 100  # Django's start-up
+    browser.set_window_size(1280, 800)
+    open_page(browser, page.read_text(encoding="utf-8"), tmp_path)
+
+    # One bar per measured module, every one of them, in import order.
+    assert browser.find_element(By.ID, "shown").text == f"{len(modules)} modules"
+    rows = all_rows(browser)
+    assert [name for _, name, _ in rows] == modules
+    assert all(width.endswith("%") for _, _, width in rows)
+
+    # Searching narrows it: the modules whose name matches, and the modules that imported them.
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("catalog")
+    keep = set()
+    for index, module in enumerate(document["modules"]):
+        if "catalog" in module["name"]:
+            while index is not None and index not in keep:
+                keep.add(index)
+                index = document["modules"][index]["parent_index"]
+    narrowed = [name for _, name, _ in all_rows(browser)]
+    assert narrowed == [modules[index] for index in sorted(keep)] and len(narrowed) < len(modules)
+    assert {"catalog.forms", "catalog.utils", "catalog.views", "catalog.feeds"} <= set(narrowed)
+    assert browser.find_element(By.ID, "shown").text == f"{len(narrowed)} of {len(modules)} modules"
+
+    # Clicking the module with a finding shows that finding on its line.
+    click_module(browser, "catalog.forms")
+    details = browser.find_element(By.ID, "details")
+    [finding] = [f for f in document["findings"] if f["path"] == "catalog/forms.py"]
+    assert (finding["code"], finding["line"]) == ("IMC101", 9)
+    shown = details.find_element(By.CSS_SELECTOR, "li.finding[data-line='9']")
+    assert shown.text.startswith("line 9, col 1: IMC101 catalog.utils takes ~")
+    line_9 = details.find_element(By.CSS_SELECTOR, "tr[data-line='9']")
+    assert "IMC101" in line_9.text and "from catalog.utils import" in line_9.text
+    # It is on the worklist as part of deferring catalog.utils, with the other line that imports it.
+    assert "deferring it saves" not in details.text  # catalog.forms itself is not the module to defer
+    click_module(browser, "catalog.utils")
+    assert "IMC401" in details.find_element(By.CSS_SELECTOR, "tr[data-line='20']").text
+    assert re.search(r"#\d+ · deferring it saves \d+\.\d ms", details.text)
+    assert {"catalog/forms.py:9 (at start-up): IMC101", "catalog/feeds.py:16 (at start-up): IMC101"} <= {
+        " ".join(li.text.split()[:4]) for li in details.find_elements(By.CSS_SELECTOR, "li.work-line")
+    }
+    # The screenshot of the docs: catalog.forms, its finding on line 9, in the waterfall narrowed to "catalog".
+    click_module(browser, "catalog.forms")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOT))
     assert console_errors(browser) == []

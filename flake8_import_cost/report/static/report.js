@@ -270,7 +270,10 @@
     var statements = statementsOf[m.name] || [];
     where = section(pane, "Costliest statements", data.run.kind === "profile" ? "No timed statement." : "Measure runs time whole modules; run `flake8-import-cost profile` for statements.", statements);
     if (where) {
-      var st = table(pane, [{ text: "line", cls: "num" }, { text: "ms", cls: "num" }, { text: "code" }, { text: "findings" }]);
+      // A profile times statements under a tracer: their times are the traced ones (the findings' are scaled back).
+      var traced = data.run.overhead !== null && data.run.overhead > 1;
+      var st = table(pane, [{ text: "line", cls: "num" }, { text: traced ? "traced ms" : "ms", cls: "num" }, { text: "code" }, { text: "findings" }]);
+      if (traced) pane.appendChild(el("p", "hint", "Inclusive times under the profiler's tracer, " + data.run.overhead.toFixed(1) + "x slower than the untraced start-up; a finding's measured time is scaled back."));
       statements.slice(0, 25).forEach(function (s) {
         var codes = (s.path === m.path ? onLine[s.line] || [] : []).map(function (f) { return f.code; }).join(" ");
         var row = tr(st, [{ text: String(s.line), cls: "num" }, { text: ms(s.inclusive_us.median), cls: "num" }, { text: s.code === null ? "(" + s.scope + ")" : s.code, code: true }, { text: codes, cls: "finding" }]);
