@@ -795,6 +795,33 @@ def test_the_worklist_in_the_page_in_chromium(browser: Any, work: WorkProject, t
     assert console_errors(browser) == []
 
 
+def test_a_long_worklist_draws_its_first_items_then_the_others_on_demand(
+    browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    root = tmp_path / "project"
+    modules = {f"app/m{i:03}.py": "DATA = open('d.txt').read()\n" for i in range(150)}
+    write_files(root, {"app/__init__.py": "", **modules})
+    run = Run("profile", project_root=root, command=["x"], repeat=1)
+    run.modules.append(ModuleTiming("", 0, "app", None, 0, str(root / "app" / "__init__.py"), _one(1), _one(1)))
+    costdb.write_run(root / ".import-cost.db", run)
+    output = tmp_path / "report.html"
+    completed = cli("--format", "html", "--findings", "app", "--output", str(output), cwd=root,
+                    env={"FLAKE8_CONFIG": ""})  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    open_page(browser, output.read_text(encoding="utf-8"), tmp_path)
+    details = browser.find_element(By.ID, "details")
+    assert len(details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")) == 100
+    more = details.find_element(By.CSS_SELECTOR, "button.more")
+    assert more.text == "Show the other 50 items"
+    more.click()
+    items = details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")
+    assert len(items) == 150 and items[-1].get_attribute("data-rank") == "150"
+    assert details.find_elements(By.CSS_SELECTOR, "button.more") == []
+    assert console_errors(browser) == []
+
+
 # -- bad input: one line, exit 2 ------------------------------------------------------------------------
 
 

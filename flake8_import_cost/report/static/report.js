@@ -341,7 +341,8 @@
     if (outside) list.appendChild(el("li", "hint", plural(outside, "line") + " outside the project import it too"));
     parent.appendChild(list);
   }
-  function showWorklist() {
+  var WORKLIST_FIRST = 100; // items drawn at first; the others on demand, so a long worklist costs no load time
+  function showWorklist(all) {
     var pane = $("details");
     selected = -1;
     pane.replaceChildren();
@@ -349,7 +350,8 @@
     pane.appendChild(el("p", "hint", plural(worklist.length, "item") + " from " + plural(data.findings.length, "finding") +
       ", the largest saving first; a module imported by several lines is one item. Click one to see its module."));
     var list = el("ol", "worklist");
-    worklist.forEach(function (item, k) {
+    var shown = all === true ? worklist : worklist.slice(0, WORKLIST_FIRST);
+    shown.forEach(function (item, k) {
       var li = el("li", "work-item");
       li.dataset.rank = String(k + 1);
       var head = el("div", "work-head");
@@ -374,12 +376,18 @@
       list.appendChild(li);
     });
     pane.appendChild(list);
+    if (shown.length < worklist.length) {
+      var more = el("button", "more", "Show the other " + plural(worklist.length - shown.length, "item"));
+      more.type = "button";
+      pane.appendChild(more);
+    }
     render();
   }
   $("details").addEventListener("click", function (event) {
     var item = event.target.closest(".work-item");
     if (item && item.dataset.index !== undefined) reveal(Number(item.dataset.index));
     else if (event.target.closest(".back")) showWorklist();
+    else if (event.target.closest(".more")) showWorklist(true);
   });
   $("details").addEventListener("keydown", function (event) {
     var item = event.target.closest(".work-item");
@@ -467,7 +475,7 @@
 
   if (worklist.length) {
     $("show-worklist").hidden = false;
-    $("show-worklist").addEventListener("click", showWorklist);
+    $("show-worklist").addEventListener("click", function () { showWorklist(); });
     showWorklist();
   }
   refresh();
