@@ -20,7 +20,7 @@ This module is loaded only when a database is there to read; it imports
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite3
@@ -68,17 +68,30 @@ class QueryLine(NamedTuple):
 
 
 class MeasuredCosts:
-    """The figures of one database, read once and kept for the process."""
+    """The figures of one database, read once and kept for the process.
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        from flake8_import_cost.costdb import latest_run
+    ``profile`` is the profiled start-up whose figures to read: by default the
+    latest ``profile`` run for the Python ``minor`` (default: the running
+    Python's ``major.minor``), else a run id (``report --run``), or ``None`` for
+    the isolated figures of ``measure`` runs alone.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, *, profile: int | Literal["latest"] | None = "latest", minor: str | None = None
+    ) -> None:
+        from flake8_import_cost.costdb import latest_run, python_minor
 
         self._db = db
-        profile = latest_run(db, "profile")
-        self.profile_id: int | None = profile["id"] if profile is not None else None
+        self._minor = minor or python_minor()
+        run: sqlite3.Row | None = None
+        if profile == "latest":
+            run = latest_run(db, "profile", self._minor)
+        elif profile is not None:
+            run = db.execute("SELECT * FROM runs WHERE id = ? AND kind = 'profile'", (profile,)).fetchone()
+        self.profile_id: int | None = run["id"] if run is not None else None
         #: Statements are timed in traced start-ups: their times are scaled back by the
         #: tracing overhead the run measured, to compare with the untraced module costs.
-        overhead = profile["overhead"] if profile is not None else None
+        overhead = run["overhead"] if run is not None else None
         self._scale = 1 / overhead if overhead and overhead > 1 else 1.0
         self._modules: dict[str, ModuleCost] = {}
         self._importers: dict[str, list[Importer]] = {}
@@ -104,9 +117,7 @@ class MeasuredCosts:
     # -- modules ----------------------------------------------------------------------------------
 
     def _load_modules(self) -> None:
-        from flake8_import_cost.costdb import python_minor
-
-        minor = python_minor()
+        minor = self._minor
         # Isolated costs: each module from the latest measure run that imported it as its target.
         for row in self._db.execute(
             "SELECT m.name, m.self_us, m.cumulative_us, m.in_project FROM modules m JOIN runs r ON r.id = m.run_id"

@@ -18,6 +18,7 @@ only when a command builds one.
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
@@ -151,6 +152,21 @@ class Linter:
         self.settings: Settings = Plugin.settings
         self._enabled = Plugin.enabled
         self._guide = StyleGuideManager(self.options, _Silent(self.options))
+
+    def files(self, paths: Sequence[str]) -> list[str]:
+        """The files flake8 would check for ``paths`` (default ``.``): directories are searched
+        for its ``filename`` patterns, without what ``exclude`` and ``extend-exclude`` leave out;
+        a file named in ``paths`` is always checked, as flake8 does."""
+        from flake8.discover_files import expand_paths
+
+        options = self.options
+        return sorted(
+            expand_paths(
+                paths=list(paths), stdin_display_name=options.stdin_display_name,
+                filename_patterns=options.filename, exclude=(*options.exclude, *options.extend_exclude),
+            ),
+            key=lambda name: name.replace(os.sep, "/"),
+        )  # fmt: skip
 
     def parse(self, path: str) -> Parsed:
         """Read and parse ``path`` as flake8 does (encoding cookie, BOM, ...).

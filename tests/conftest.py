@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pytest
+
 from flake8_import_cost import costdb
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 #: One line of flake8's default output: ``path:line:col: CODE message``.
 OUTPUT_LINE = r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$"
@@ -143,3 +148,23 @@ def write_database(directory: Path, database: str, filename: str, figures: dict[
     for run in (isolated, profile):
         if run.modules or run.statements or run.queries or run.imports:
             costdb.write_run(directory / database, run)
+
+
+@pytest.fixture(scope="session")
+def profiled_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding a copy of ``examples/`` after the README's profiling steps, all for
+    real: ``migrate``, ``seed_catalog``, then ``flake8-import-cost profile``, which writes
+    ``.import-cost.db`` there (where flake8 and ``report`` read it by default)."""
+    root = tmp_path_factory.mktemp("profiled")
+    shutil.copytree(EXAMPLES, root / "examples", ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    for command in (
+        ["examples/manage.py", "migrate", "-v0"],
+        ["examples/manage.py", "seed_catalog"],
+        ["-m", "flake8_import_cost", "profile", "--django-settings", "shop.settings", "--root", "examples"],
+    ):
+        result = subprocess.run([sys.executable, *command], cwd=root, env=env, capture_output=True, text=True,
+                                timeout=600, check=False)  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert (root / ".import-cost.db").is_file()
+    return root

@@ -5,7 +5,10 @@ Django-like ``profile`` run (statements, import edges, SQL), a ``measure`` run
 with failures, and a run whose names are hostile. HAR is validated against a
 HAR 1.2 schema, speedscope files against speedscope's published schema, the
 JSON report against its own shipped schema; the HTML page is opened in a real
-headless Chromium.
+headless Chromium. ``--findings`` runs the rules over real files with real flake8
+configuration files. The last test profiles ``examples/`` for real, as the README
+does, opens its HTML report with the findings of ``examples/`` and takes the
+screenshot of ``docs/reports.md``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import Flake8Result, flake8_env
+
 
 from flake8_import_cost import costdb
 from flake8_import_cost.costdb import ImportEdge, ModuleTiming, Query, Run, Spread, StatementTiming
@@ -312,7 +317,7 @@ def hostile_run(root: Path) -> Run:
     pkg = root / "pkg"
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("", encoding="utf-8")
-    (pkg / f"{HOSTILE}.py").write_text(f'X = "{SCRIPT}\x1b[31m"\n', encoding="utf-8")
+    (pkg / f"{HOSTILE}.py").write_text(f'X = "{SCRIPT}\x1b[31m"\nDATA = open(X).read()\n', encoding="utf-8")
     run = Run("profile", project_root=root, command=["profile", HOSTILE, ANSI], repeat=1, started_at=STARTED)
     run.total_samples = [50_000]
     run.modules.append(ModuleTiming("", 0, "pkg", None, 0, str(pkg / "__init__.py"), Spread([100]),
@@ -321,6 +326,7 @@ def hostile_run(root: Path) -> Run:
         path = str(pkg / f"{HOSTILE}.py") if name == HOSTILE else f"/tmp/{name}.py"
         run.modules.append(ModuleTiming("", seq, f"pkg.{name}", "pkg", 1, path, Spread([9000]), Spread([9000])))
     run.statements.append(StatementTiming(str(pkg / f"{HOSTILE}.py"), 1, f"pkg.{HOSTILE}", "module", Spread([8000])))
+    run.statements.append(StatementTiming(str(pkg / f"{HOSTILE}.py"), 2, f"pkg.{HOSTILE}", "module", Spread([500])))
     run.statements.append(StatementTiming(f"/tmp/{ANSI}.py", 1, f"pkg.{ANSI}", ANSI, Spread([7000])))
     run.queries.append(Query(0, f"SELECT '</script>{SCRIPT}{ANSI}'", 10.0, "django", str(pkg / f"{HOSTILE}.py"), 1))
     return run
@@ -331,12 +337,20 @@ HOSTILE_FINDINGS = [Finding("IMC402", f"<b>{SCRIPT}</b> {ANSI}", f"pkg/{HOSTILE}
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> Any:
+    """The hostile run with findings: attached ones with hostile messages, and the worklist of the
+    rules run over the project for real (findings in the file with the hostile name)."""
+    from flake8_import_cost.report.worklist import run_rules
+
     root = tmp_path / "project"
     db = tmp_path / "costs.db"
     run_id = costdb.write_run(db, hostile_run(root))
+    linted = run_rules([str(root / "pkg")], ["--isolated", "--select", "IMC"], db)
+    assert [(Path(found.path).name, found.finding.code) for found in linted] == [
+        (f"{HOSTILE}.py", "IMC203"), (f"{HOSTILE}.py", "IMC402")  # the SQL its line 1 ran, the open() of line 2
+    ]
     connection = costdb.open_read_only(db)
     try:
-        return build_report(connection, run_id, findings=HOSTILE_FINDINGS, findings_base=root)
+        return build_report(connection, run_id, findings=HOSTILE_FINDINGS, findings_base=root, linted=linted)
     finally:
         connection.close()
 
@@ -418,6 +432,9 @@ def test_hostile_names_in_text(hostile: Any) -> None:
     assert all(unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp") for char in out.replace("\n", ""))
     assert "pkg.\\x1b[2J\\x1b[31mred\\x07" in out and "pkg.evil\\u202etxt" in out and "pkg.line\\x0abreak" in out
     assert f"pkg.{HOSTILE}" in out  # markup means nothing to a terminal: shown as it is
+    worklist = " ".join(out.split("Worklist: what fixing would save at start-up")[1].split())
+    assert "IMC402 open() reads a file at import time" in worklist
+    assert "\\x1b[2J\\x1b[31mred\\x07" in worklist  # the attached finding's message, escaped
 
 
 # -- JSON -----------------------------------------------------------------------------------------------
@@ -461,6 +478,348 @@ def test_hostile_names_in_json(hostile: Any) -> None:
     document = json.loads(json_report.render(hostile))
     assert [m["name"] for m in document["modules"]] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
     validate(document, strict(json_report.schema()))
+    assert {line["path"] for item in document["worklist"] for line in item["lines"]} == {f"pkg/{HOSTILE}.py"}
+    assert [item["codes"] for item in document["worklist"]] == [["IMC203", "IMC402"], ["IMC402"]]
+
+
+# -- the worklist: --findings ---------------------------------------------------------------------------
+
+WORK_FILES = {
+    # flake8's own configuration: per-file-ignores and a threshold the rules read.
+    "setup.cfg": "[flake8]\nper-file-ignores =\n    shop/legacy.py: IMC402\nimport-cost-threshold-ms = 10\n",
+    "strict.cfg": "[flake8]\nimport-cost-threshold-ms = 500\n",
+    "shop/__init__.py": "",
+    "shop/views.py": "import pandas\nfrom shop import exports, helpers, config\nDATA = open('data.txt').read()\n\n\n"
+    "def frame():\n    return pandas.DataFrame()\n",
+    "shop/exports.py": "import pandas\n\n\ndef series():\n    return pandas.Series()\n",
+    "shop/helpers.py": "import pandas  # noqa: IMC101\n\n\ndef table():\n    return pandas.DataFrame()\n",
+    "shop/config.py": "import yaml\n\n\ndef load(text):\n    return yaml.safe_load(text)\n",
+    "shop/cli.py": "import slowlib\n\n\ndef main():\n    return slowlib.run()\n",
+    "shop/reports.py": "import openpyxl\nTEMPLATE = open('template.xlsx', 'rb').read()\n\n\ndef book():\n"
+    "    return openpyxl.Workbook()\n",
+    "shop/legacy.py": "DATA = open('data.txt').read()\n",
+    "shop/broken.py": "def (:\n",
+}
+
+
+def _one(ms: float) -> Spread:
+    return Spread([ms * 1000])
+
+
+def work_run(root: Path) -> Run:
+    """The profiled start-up of WORK_FILES: shop.views imports pandas, which two other project lines
+    import too (one with ``# noqa``), and shop.config imports yaml, which a package outside the
+    project imports at start-up anyway. Statements are traced: twice as slow as untraced."""
+    write_files(root, WORK_FILES)
+    run = Run("profile", project_root=root, command=["profile", "--module", "shop.views"], repeat=1,
+              started_at=STARTED)  # fmt: skip
+    run.total_samples = [420_000]
+    run.overhead = 2.0
+    for seq, (name, parent, path, self_ms, cum_ms) in enumerate([
+        ("somepkg", None, f"{SITE}/somepkg/__init__.py", 1.0, 31.0),
+        ("yaml", "somepkg", f"{SITE}/yaml/__init__.py", 30.0, 30.0),
+        ("shop", None, "shop/__init__.py", 0.1, 390.0),
+        ("shop.views", "shop", "shop/views.py", 2.0, 389.0),
+        ("pandas", "shop.views", f"{SITE}/pandas/__init__.py", 80.0, 296.0),
+        ("numpy", "pandas", f"{SITE}/numpy/__init__.py", 216.0, 216.0),
+        ("shop.exports", "shop.views", "shop/exports.py", 0.5, 0.5),
+        ("shop.helpers", "shop.views", "shop/helpers.py", 0.5, 0.5),
+        ("shop.config", "shop.views", "shop/config.py", 0.5, 0.5),
+    ]):  # fmt: skip
+        run.modules.append(ModuleTiming("", seq, name, parent, 0, _path(root, path), _one(self_ms),
+                                        _one(cum_ms)))  # fmt: skip
+    views, exports, helpers, config = (str(root / "shop" / f"{name}.py")
+                                       for name in ("views", "exports", "helpers", "config"))
+    for path, line, module, ms in [(views, 1, "shop.views", 600.0), (views, 2, "shop.views", 4.0),
+                                   (views, 3, "shop.views", 12.0), (exports, 1, "shop.exports", 0.02),
+                                   (helpers, 1, "shop.helpers", 0.02), (config, 1, "shop.config", 0.02)]:  # fmt: skip
+        run.statements.append(StatementTiming(path, line, module, "module", _one(ms)))
+    run.imports += [
+        ImportEdge(0, "yaml", f"{SITE}/somepkg/__init__.py", 3, True), ImportEdge(1, "pandas", views, 1, True),
+        ImportEdge(2, "shop.exports", views, 2, True), ImportEdge(3, "pandas", exports, 1, False),
+        ImportEdge(4, "shop.helpers", views, 2, True), ImportEdge(5, "pandas", helpers, 1, False),
+        ImportEdge(6, "shop.config", views, 2, True), ImportEdge(7, "yaml", config, 1, False),
+    ]  # fmt: skip
+    return run
+
+
+def isolated_run(root: Path) -> Run:
+    """A measure run: slowlib, which the start-up does not import, costs 40 ms in isolation."""
+    run = Run("measure", project_root=root, command=["measure", "slowlib"], repeat=1, started_at=STARTED)
+    run.modules.append(ModuleTiming("slowlib", 0, "slowlib", None, 0, f"{SITE}/slowlib.py", _one(40.0),
+                                    _one(40.0)))  # fmt: skip
+    return run
+
+
+class WorkProject:
+    """WORK_FILES in a directory, with a database of a measure run then their profiled start-up."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.root = tmp / "project"
+        self.root.mkdir()
+        self.db = self.root / ".import-cost.db"
+        self.measure = costdb.write_run(self.db, isolated_run(self.root))
+        self.profile = costdb.write_run(self.db, work_run(self.root))
+
+    def report(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return cli(*args, cwd=cwd or self.root, env={"FLAKE8_CONFIG": ""})
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> WorkProject:
+    return WorkProject(tmp_path)
+
+
+def _items(document: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(item["kind"], item["module"] or f"{item['lines'][0]['path']}:{item['lines'][0]['line']}",
+             item["codes"], None if item["saving_ms"] is None else round(item["saving_ms"], 3))
+            for item in document["worklist"]]  # fmt: skip
+
+
+def test_the_worklist_ranks_findings_by_what_fixing_them_saves(work: WorkProject) -> None:
+    completed = work.report("--format", "json", "--findings", "shop")
+    assert completed.returncode == 0, completed.stderr
+    # The file that does not parse is skipped with one line, as flake8 reports E999 for it.
+    [skipped] = completed.stderr.splitlines()
+    assert skipped.startswith(f"flake8-import-cost: skipped {os.path.join('shop', 'broken.py')}: SyntaxError: ")
+    document = json.loads(completed.stdout)
+    validate(document, strict(json_report.schema()))
+    assert _items(document) == [
+        # pandas, imported at start-up by three lines: one item, its measured cost in context.
+        ("module", "pandas", ["IMC101"], 296.0),
+        # slowlib, which the start-up does not import: its cost measured in isolation.
+        ("module", "slowlib", ["IMC101"], 40.0),
+        # A line: its measured time at start-up, scaled back by the tracing overhead (12 ms traced, 2x).
+        ("line", "shop/views.py:3", ["IMC402"], 6.0),
+        # yaml: a package outside the project imports it at start-up anyway, so deferring saves nothing.
+        ("module", "yaml", ["IMC101"], 0.0),
+        # Not measured: last, the module first by the rule's typical cost, then by place.
+        ("module", "openpyxl", ["IMC101"], None),
+        ("line", "shop/reports.py:2", ["IMC402"], None),
+    ]
+    pandas, slowlib, line, yaml, openpyxl, _ = document["worklist"]
+    assert [item["rank"] for item in document["worklist"]] == [1, 2, 3, 4, 5, 6]
+    # Every line that imports pandas at start-up, the one with a noqa too: deferring one saves nothing.
+    assert [(w["path"], w["line"], w["codes"], w["at_start_up"]) for w in pandas["lines"]] == [
+        ("shop/exports.py", 1, ["IMC101"], True), ("shop/views.py", 1, ["IMC101"], True),
+        ("shop/helpers.py", 1, [], True),
+    ]  # fmt: skip
+    assert pandas["saving_source"] == "measured at start-up"
+    assert pandas["note"] == "imported at start-up by several lines: defer them all to save it"
+    assert [f["path"] for f in pandas["findings"]] == ["shop/exports.py", "shop/views.py"]
+    assert pandas["findings"][1]["message"].startswith("pandas takes ~296 ms to import (measured at start-up); used")
+    assert "(measured:" not in pandas["findings"][1]["message"]  # the figure is the item's, not in the text
+    assert pandas["findings"][1]["measured_ms"] == pytest.approx(300.0)  # the line's time (600 ms traced)
+    assert (slowlib["saving_source"], slowlib["lines"][0]["at_start_up"]) == ("measured", False)
+    assert line["findings"][0]["col"] == 8 and line["lines"][0]["at_start_up"]
+    assert yaml["note"] == (
+        "somepkg/__init__.py:3 outside the project imports it at start-up too: deferring saves nothing"
+    )
+    assert [(w["path"], w["in_project"]) for w in yaml["lines"]] == [
+        ("shop/config.py", True), (f"{SITE}/somepkg/__init__.py", False)
+    ]
+    assert (openpyxl["estimate_ms"], openpyxl["estimate_source"]) == (pytest.approx(159, abs=100), "typical")
+    # per-file-ignores and noqa hold: no finding of shop/legacy.py, nor of shop/helpers.py.
+    assert {f["path"] for f in document["findings"]} == {"shop/views.py", "shop/exports.py", "shop/config.py",
+                                                         "shop/cli.py", "shop/reports.py"}  # fmt: skip
+
+
+def test_the_worklist_has_the_findings_flake8_prints(work: WorkProject) -> None:
+    document = json.loads(work.report("--format", "json", "--findings", "shop").stdout)
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "IMC", "shop"], cwd=work.root,
+                            capture_output=True, text=True, env=flake8_env(), check=False)  # fmt: skip
+    printed = sorted(
+        (Path(f.path).as_posix(), f.line, f.col, f.code, f.message.split(" (measured: ")[0])
+        for f in Flake8Result(flake8.returncode, flake8.stdout.splitlines(), flake8.stderr).findings
+        if f.code.startswith("IMC")
+    )  # fmt: skip
+    found = sorted((f["path"], f["line"], f["col"], f["code"], f["message"]) for f in document["findings"])
+    assert found == printed
+    in_items = sorted((f["path"], f["line"], f["col"], f["code"], f["message"])
+                      for item in document["worklist"] for f in item["findings"])  # fmt: skip
+    assert in_items == found  # every finding is in exactly one item
+
+
+def test_the_worklist_reads_the_configuration_given(work: WorkProject) -> None:
+    document = json.loads(work.report("--format", "json", "--findings", "shop", "--config", "strict.cfg").stdout)
+    # Its threshold is above every module's cost, and it ignores nothing in shop/legacy.py.
+    assert _items(document) == [
+        ("line", "shop/views.py:3", ["IMC402"], 6.0),
+        ("line", "shop/legacy.py:1", ["IMC402"], None),
+        ("line", "shop/reports.py:2", ["IMC402"], None),
+    ]
+
+
+def test_the_worklist_of_an_older_run_uses_its_figures(work: WorkProject) -> None:
+    faster = work_run(work.root)
+    faster.modules = [m if m.name != "pandas" else ModuleTiming("", m.seq, m.name, m.parent, 0, m.path,
+                      _one(40), _one(100)) for m in faster.modules]  # fmt: skip
+    newer = costdb.write_run(work.db, faster)
+    latest = json.loads(work.report("--format", "json", "--findings", "shop/views.py").stdout)
+    assert latest["run"]["id"] == newer and _items(latest)[0] == ("module", "pandas", ["IMC101"], 100.0)
+    completed = work.report("--format", "json", "--run", str(work.profile), "--findings", "shop/views.py")
+    older = json.loads(completed.stdout)
+    assert older["run"]["id"] == work.profile and _items(older)[0] == ("module", "pandas", ["IMC101"], 296.0)
+
+
+def test_the_worklist_in_text(work: WorkProject) -> None:
+    completed = work.report("--findings", "shop", "--top", "4")
+    assert completed.returncode == 0
+    out = completed.stdout.split("Worklist: what fixing would save at start-up")[1]
+    assert out.splitlines()[0] == " (6 items, 7 findings)"
+    lines = out.splitlines()[1:]
+    assert lines[0].split() == ["#", "save", "ms", "what"]
+    assert lines[1:3] == ["   1     296.0  defer pandas (measured at start-up): imported at start-up by",
+                          "                several lines: defer them all to save it"]
+    assert "                shop/exports.py:1  IMC101, at start-up: pandas takes ~296 ms" in lines
+    assert "                shop/helpers.py:1  no finding, at start-up" in lines
+    assert "   2      40.0  defer slowlib (measured in isolation)" in lines
+    assert any(line.startswith("   3       6.0  shop/views.py:3:8  IMC402 ") for line in lines)
+    assert "                and 1 line outside the project" in lines
+    assert lines[-1] == "  … and 2 more"
+    assert "Findings, by what fixing them would save" not in completed.stdout  # the worklist holds them
+    assert max(len(line) for line in completed.stdout.splitlines()) <= 80
+    everything = work.report("--findings", "shop").stdout
+    assert "   5         -  defer openpyxl (~" in everything and " typical, not measured)" in everything
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--findings", "nowhere"], "report: no such file or directory: nowhere"),
+    (["--findings", "shop", "--config", "missing.cfg"], "does not exist"),
+    (["--findings", "shop", "--db", "missing.db"], "report: missing.db: no such file"),
+])  # fmt: skip
+def test_bad_findings_options_are_one_line_and_exit_2(work: WorkProject, args: list[str], message: str) -> None:
+    completed = work.report(*args)
+    assert completed.returncode == 2 and completed.stdout == "" and "Traceback" not in completed.stderr
+    assert completed.stderr.count("\n") == 1 and message in completed.stderr
+
+
+def test_a_bad_setting_in_the_configuration_is_one_line(work: WorkProject) -> None:
+    (work.root / "setup.cfg").write_text("[flake8]\nimport-cost-threshold-ms = soon\n", encoding="utf-8")
+    completed = work.report("--findings", "shop")
+    assert completed.returncode == 2 and completed.stdout == "" and "Traceback" not in completed.stderr
+    assert completed.stderr.startswith("flake8-import-cost: error: report: ") and "threshold" in completed.stderr
+
+
+def test_the_worklist_from_another_directory(work: WorkProject, tmp_path: Path) -> None:
+    """Paths given from elsewhere are stored as the run stores them."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    completed = work.report("--db", str(work.db), "--format", "json", "--config", str(work.root / "setup.cfg"),
+                            "--findings", str(work.root / "shop" / "views.py"), cwd=elsewhere)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    assert {f["path"] for f in document["findings"]} == {"shop/views.py"}
+    assert _items(document)[:2] == [
+        ("module", "pandas", ["IMC101"], 296.0), ("line", "shop/views.py:3", ["IMC402"], 6.0)
+    ]
+
+
+def test_the_worklist_in_har(work: WorkProject, tmp_path: Path) -> None:
+    output = tmp_path / "start-up.har"
+    completed = work.report("--format", "har", "--findings", "shop", "--output", str(output))
+    assert completed.returncode == 0
+    document = json.loads(output.read_text(encoding="utf-8"))
+    validate(document, load_schema("har-1.2.schema.json"))
+    log = document["log"]
+    assert _items({"worklist": log["_worklist"]})[0] == ("module", "pandas", ["IMC101"], 296.0)
+    assert "log._worklist is the worklist of report --findings" in log["comment"]
+    by_name = {entry["_module"]: entry for entry in log["entries"]}
+    assert by_name["pandas"]["_worklist"] == {"rank": 1, "saving_ms": 296.0}
+    assert "; worklist #1: defer it (saves 296.0 ms)" in by_name["pandas"]["comment"]
+    views = by_name["shop.views"]
+    assert [(f["code"], f["line"]) for f in views["_findings"]] == [("IMC101", 1), ("IMC402", 3)]
+    assert views["comment"].endswith("; findings: IMC101 line 1, IMC402 line 3")
+    assert "_findings" not in by_name["numpy"] and "_worklist" not in by_name["numpy"]
+    plain = json.loads(work.report("--format", "har").stdout)["log"]  # without --findings: none of it
+    assert "_worklist" not in plain and all("_findings" not in entry for entry in plain["entries"])
+
+
+def test_the_worklist_in_speedscope(work: WorkProject) -> None:
+    document = json.loads(work.report("--format", "speedscope", "--findings", "shop").stdout)
+    validate(document, load_schema("speedscope-file-format-schema.json"))
+    assert _items(document["flake8_import_cost"])[0] == ("module", "pandas", ["IMC101"], 296.0)
+    names = [frame["name"] for frame in document["shared"]["frames"]]
+    # The flame chart shows the codes on the statements they are about.
+    assert "shop.views:1 import pandas  [IMC101]" in names
+    assert "shop.views:3 DATA = open('data.txt').read()  [IMC402]" in names
+    assert "shop.views:2 from shop import exports, helpers, config" in names
+    assert "flake8_import_cost" not in json.loads(work.report("--format", "speedscope").stdout)
+
+
+def test_the_worklist_in_the_page_in_chromium(browser: Any, work: WorkProject, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    output = tmp_path / "report.html"
+    assert work.report("--format", "html", "--findings", "shop", "--output", str(output)).returncode == 0
+    open_page(browser, output.read_text(encoding="utf-8"), tmp_path)
+    # The worklist is what the page shows first, beside the waterfall.
+    details = browser.find_element(By.ID, "details")
+    items = details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")
+    assert [item.get_attribute("data-rank") for item in items] == ["1", "2", "3", "4", "5", "6"]
+    first = items[0].text.splitlines()
+    assert first[:2] == ["296.0 ms", "defer pandas: imported at start-up by several lines: defer them all to save it"]
+    assert first[-1] == "shop/helpers.py:1 (at start-up): imports it, no finding"
+    assert items[4].text.splitlines()[:2] == ["~159 ms typical, not measured", "defer openpyxl"]
+    assert items[4].get_attribute("data-index") is None  # the start-up did not import it: no row to show
+    # Clicking an item shows its module in the waterfall, selected, with every line that imports it.
+    items[0].click()
+    selected = browser.execute_script("return [...document.querySelectorAll('#rows .row.selected .name')]"
+                                      ".map(e => e.textContent)")  # fmt: skip
+    assert selected == ["pandas"]
+    assert details.find_element(By.TAG_NAME, "h2").text == "pandas"
+    assert "#1 · deferring it saves 296.0 ms" in details.text
+    lines = [li.text for li in details.find_elements(By.CSS_SELECTOR, "li.work-line")]
+    assert lines[:2] == [
+        "shop/exports.py:1 (at start-up): IMC101 pandas takes ~296 ms to import (measured at start-up); used only"
+        " inside functions, so the import can move into them; also imported at start-up by shop/views.py:1 and 1"
+        " other line: defer them all to save it",
+        "shop/views.py:1 (at start-up): IMC101 pandas takes ~296 ms to import (measured at start-up); used only"
+        " inside functions, so the import can move into them; also imported at start-up by shop/exports.py:1 and 1"
+        " other line: defer them all to save it",
+    ]
+    # A line item shows the module of its file, with the findings on their lines.
+    details.find_element(By.CSS_SELECTOR, "button.back").click()
+    details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")[2].click()
+    assert details.find_element(By.TAG_NAME, "h2").text == "shop.views"
+    assert "#3 · line 3 IMC402: fixing it saves 6.0 ms" in details.text
+    assert "IMC402" in details.find_element(By.CSS_SELECTOR, "tr[data-line='3']").text
+    # A module whose file has no finding but whose deferral is an item is flagged too.
+    flags = browser.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('#rows .row:not([hidden])')]"
+        ".map(r => [r.querySelector('.name').textContent, r.querySelector('.flag').hidden ? '' :"
+        " r.querySelector('.flag').title]))"
+    )
+    assert flags["pandas"] == "deferring this module is on the worklist"
+    assert flags["shop.views"] == "static findings in this module" and flags["numpy"] == ""
+    assert console_errors(browser) == []
+
+
+def test_a_long_worklist_draws_its_first_items_then_the_others_on_demand(
+    browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    root = tmp_path / "project"
+    modules = {f"app/m{i:03}.py": "DATA = open('d.txt').read()\n" for i in range(150)}
+    write_files(root, {"app/__init__.py": "", **modules})
+    run = Run("profile", project_root=root, command=["x"], repeat=1)
+    run.modules.append(ModuleTiming("", 0, "app", None, 0, str(root / "app" / "__init__.py"), _one(1), _one(1)))
+    costdb.write_run(root / ".import-cost.db", run)
+    output = tmp_path / "report.html"
+    completed = cli("--format", "html", "--findings", "app", "--output", str(output), cwd=root,
+                    env={"FLAKE8_CONFIG": ""})  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    open_page(browser, output.read_text(encoding="utf-8"), tmp_path)
+    details = browser.find_element(By.ID, "details")
+    assert len(details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")) == 100
+    more = details.find_element(By.CSS_SELECTOR, "button.more")
+    assert more.text == "Show the other 50 items"
+    more.click()
+    items = details.find_elements(By.CSS_SELECTOR, "ol.worklist > li.work-item")
+    assert len(items) == 150 and items[-1].get_attribute("data-rank") == "150"
+    assert details.find_elements(By.CSS_SELECTOR, "button.more") == []
+    assert console_errors(browser) == []
 
 
 # -- bad input: one line, exit 2 ------------------------------------------------------------------------
@@ -599,6 +958,7 @@ def test_hostile_names_in_har(hostile: Any) -> None:
     entries = document["log"]["entries"]
     assert [e["_module"] for e in entries] == ["pkg", *(f"pkg.{name}" for name in HOSTILE_NAMES)]
     assert all("<" not in entry["request"]["url"] for entry in entries)  # percent-encoded
+    assert document["log"]["_worklist"] == json.loads(json_report.render(hostile))["worklist"]
 
 
 # -- speedscope -----------------------------------------------------------------------------------------
@@ -650,6 +1010,7 @@ def test_hostile_names_in_speedscope(hostile: Any) -> None:
     validate(document, load_schema("speedscope-file-format-schema.json"))
     names = {frame["name"] for frame in document["shared"]["frames"]}
     assert {f"pkg.{name}" for name in HOSTILE_NAMES} <= names
+    assert document["flake8_import_cost"]["worklist"] == json.loads(json_report.render(hostile))["worklist"]
 
 
 # -- HTML, without a browser ----------------------------------------------------------------------------
@@ -788,8 +1149,6 @@ def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -
     click_module(browser, "shop.reports")
     assert "line 2, col 1: IMC101 openpyxl takes ~254 ms" in details.text
     assert "IMC101" in details.find_element(By.CSS_SELECTOR, "tr[data-line='2']").text
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOT))
 
     # Sorting, the flat list and the threshold.
     browser.find_element(By.CSS_SELECTOR, "#sort option[value='self']").click()
@@ -825,4 +1184,101 @@ def test_hostile_names_are_inert_in_chromium(browser: Any, hostile: Any, tmp_pat
     assert browser.execute_script("return typeof window.pwned") == "undefined"
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
+    # The worklist names the hostile file as text.
+    browser.find_element(By.ID, "show-worklist").click()
+    assert f"pkg/{HOSTILE}.py:2 IMC402" in details.text and f"<b>{SCRIPT}</b>" in details.text
+    assert browser.execute_script("return document.querySelectorAll('img, b, #details script').length") == 0
+    assert console_errors(browser) == []
+
+
+# -- a real profile of examples/ in the browser ---------------------------------------------------------
+
+#: In the page: scroll the waterfall from top to bottom and collect every row drawn, as
+#: [index, name, bar width]; only the rows in view are in the DOM.
+ALL_ROWS = """
+const done = arguments[arguments.length - 1];
+const viewport = document.getElementById('viewport');
+const seen = new Map();
+const collect = () => document.querySelectorAll('#rows .row:not([hidden])').forEach(row => {
+  seen.set(Number(row.dataset.index), [Number(row.dataset.index), row.querySelector('.name').textContent,
+                                       row.querySelector('.bar').style.width]);
+});
+(async () => {
+  for (let top = 0; ; top += viewport.clientHeight) {
+    viewport.scrollTop = top;
+    viewport.dispatchEvent(new Event('scroll'));
+    await new Promise(requestAnimationFrame);
+    await new Promise(requestAnimationFrame);
+    collect();
+    if (top + viewport.clientHeight >= viewport.scrollHeight) break;
+  }
+  viewport.scrollTop = 0;
+  viewport.dispatchEvent(new Event('scroll'));
+  done([...seen.values()]);
+})();
+"""
+
+
+def all_rows(browser: Any) -> list[tuple[int, str, str]]:
+    """Every row of the waterfall as it stands (scrolled through), in order: index, name, bar width."""
+    rows: list[list[Any]] = browser.execute_async_script(ALL_ROWS)
+    return [(int(index), str(name), str(width)) for index, name, width in rows]
+
+
+def test_the_report_of_a_real_profile_of_the_examples_in_chromium(
+    browser: Any, profiled_examples: Path, tmp_path: Path
+) -> None:
+    """The README's steps: profile examples/, then report --format html with the findings of examples/."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "start-up.html"
+    completed = cli("--format", "html", "--findings", "examples/", "--output", str(page), cwd=profiled_examples)
+    assert completed.returncode == 0 and completed.stderr == "", completed.stderr
+    document = json.loads(cli("--format", "json", "--findings", "examples/", cwd=profiled_examples).stdout)
+    modules = [module["name"] for module in document["modules"]]
+    assert document["run"]["kind"] == "profile" and len(modules) > 100  # Django's start-up
+    browser.set_window_size(1280, 800)
+    open_page(browser, page.read_text(encoding="utf-8"), tmp_path)
+
+    # One bar per measured module, every one of them, in import order.
+    assert browser.find_element(By.ID, "shown").text == f"{len(modules)} modules"
+    rows = all_rows(browser)
+    assert [name for _, name, _ in rows] == modules
+    assert all(width.endswith("%") for _, _, width in rows)
+
+    # Searching narrows it: the modules whose name matches, and the modules that imported them.
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("catalog")
+    keep = set()
+    for index, module in enumerate(document["modules"]):
+        if "catalog" in module["name"]:
+            while index is not None and index not in keep:
+                keep.add(index)
+                index = document["modules"][index]["parent_index"]
+    narrowed = [name for _, name, _ in all_rows(browser)]
+    assert narrowed == [modules[index] for index in sorted(keep)] and len(narrowed) < len(modules)
+    assert {"catalog.forms", "catalog.utils", "catalog.views", "catalog.feeds"} <= set(narrowed)
+    assert browser.find_element(By.ID, "shown").text == f"{len(narrowed)} of {len(modules)} modules"
+
+    # Clicking the module with a finding shows that finding on its line.
+    click_module(browser, "catalog.forms")
+    details = browser.find_element(By.ID, "details")
+    [finding] = [f for f in document["findings"] if f["path"] == "catalog/forms.py"]
+    assert (finding["code"], finding["line"]) == ("IMC101", 9)
+    shown = details.find_element(By.CSS_SELECTOR, "li.finding[data-line='9']")
+    assert shown.text.startswith("line 9, col 1: IMC101 catalog.utils takes ~")
+    line_9 = details.find_element(By.CSS_SELECTOR, "tr[data-line='9']")
+    assert "IMC101" in line_9.text and "from catalog.utils import" in line_9.text
+    # It is on the worklist as part of deferring catalog.utils, with the other line that imports it.
+    assert "deferring it saves" not in details.text  # catalog.forms itself is not the module to defer
+    click_module(browser, "catalog.utils")
+    assert "IMC401" in details.find_element(By.CSS_SELECTOR, "tr[data-line='20']").text
+    assert re.search(r"#\d+ · deferring it saves \d+\.\d ms", details.text)
+    assert {"catalog/forms.py:9 (at start-up): IMC101", "catalog/feeds.py:16 (at start-up): IMC101"} <= {
+        " ".join(li.text.split()[:4]) for li in details.find_elements(By.CSS_SELECTOR, "li.work-line")
+    }
+    # The screenshot of the docs: catalog.forms, its finding on line 9, in the waterfall narrowed to "catalog".
+    click_module(browser, "catalog.forms")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOT))
     assert console_errors(browser) == []

@@ -123,3 +123,21 @@ def test_a_bad_value_in_the_configuration_is_a_settings_error(tmp_path: Path, mo
         Linter()
     with pytest.raises(SettingsError, match="does not exist"):
         Linter(["--config", os.fspath(tmp_path / "missing.cfg")])
+
+
+def test_the_linter_checks_the_files_flake8_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_files(tmp_path, {
+        "setup.cfg": "[flake8]\nexclude = pkg/migrations\nextend-exclude = pkg/generated_*.py\n",
+        "pkg/__init__.py": "", "pkg/io.py": "DATA = open('data.txt').read()\n",
+        "pkg/migrations/0001_initial.py": "DATA = open('data.txt').read()\n",
+        "pkg/generated_models.py": "DATA = open('data.txt').read()\n", "pkg/notes.txt": "not Python\n",
+        "pkg/sub/loops.py": "SQUARES = [i * i for i in range(100_000)]\n",
+    })  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    linter = Linter()
+    files = [Path(name).as_posix() for name in linter.files(["pkg"])]
+    assert files == ["pkg/__init__.py", "pkg/io.py", "pkg/sub/loops.py"]
+    result = run_flake8(tmp_path, {}, "--select", "IMC", isolated=False, paths=("pkg",))
+    assert sorted({Path(f.path).as_posix() for f in imc_only(result)}) == ["pkg/io.py", "pkg/sub/loops.py"]
+    # A file named explicitly is checked even when excluded from directories, as flake8 does.
+    assert [Path(name).as_posix() for name in linter.files(["pkg/notes.txt"])] == ["pkg/notes.txt"]

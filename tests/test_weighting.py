@@ -173,3 +173,29 @@ def test_without_a_database_sqlite3_is_never_imported(tmp_path: Path) -> None:
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=flake8_env(), check=False
     )
     assert result.stderr.split() == ["True", "True"]  # with one, it is opened
+
+
+def test_the_figures_of_a_chosen_profile_run(tmp_path: Path) -> None:
+    """``report --run`` joins findings to the run it reports, not to the latest one."""
+    from flake8_import_cost.costs import MeasuredCosts
+
+    database = tmp_path / ".import-cost.db"
+    first_figures = {"modules": {"pandas": 100.0}, "statements": {"1": 110.0}}
+    write_database(tmp_path, database.name, "app/reports.py", first_figures)
+    latest_figures = {"modules": {"pandas": 200.0}, "statements": {"1": 210.0}, "isolated": {"numpy": 50.0}}
+    write_database(tmp_path, database.name, "app/reports.py", latest_figures)
+    db = costdb.open_read_only(database)
+    try:
+        latest, first = MeasuredCosts(db), MeasuredCosts(db, profile=1)
+        isolated, other_python = MeasuredCosts(db, profile=None), MeasuredCosts(db, minor="2.7")
+        reports = str(tmp_path / "app" / "reports.py")
+        assert latest.profile_id == 3 and latest.module_cost("pandas") == (200.0, "measured at start-up")
+        assert latest.statement_ms(reports, 1) == pytest.approx(210.0)
+        assert first.profile_id == 1 and first.module_cost("pandas") == (100.0, "measured at start-up")
+        assert first.statement_ms(reports, 1) == pytest.approx(110.0)
+        assert first.module_cost("numpy") == (50.0, "measured")  # isolated figures stay
+        assert isolated.profile_id is None and isolated.module_cost("pandas") is None
+        assert isolated.statement_ms(reports, 1) is None and isolated.module_cost("numpy") == (50.0, "measured")
+        assert other_python.profile_id is None and other_python.module_cost("numpy") is None
+    finally:
+        db.close()

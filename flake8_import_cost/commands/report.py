@@ -2,8 +2,10 @@
 
 Reads one run of the cost database (default: the latest ``profile`` run for
 the running Python's ``major.minor``, else the latest ``measure`` run) and
-writes it as text, JSON, HAR, speedscope or a self-contained HTML page. See
-``docs/reports.md``.
+writes it as text, JSON, HAR, speedscope or a self-contained HTML page. With
+``--findings PATHS`` it runs the rules over PATHS as flake8 would (its
+configuration, ``--config FILE``) and adds the worklist: the findings ranked
+by what fixing them would save at start-up. See ``docs/reports.md``.
 """
 
 from __future__ import annotations
@@ -13,9 +15,20 @@ import importlib
 import os
 import shutil
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from flake8_import_cost.commands import COMMANDS, UsageError, add_db_option
+from flake8_import_cost.commands import (
+    COMMANDS,
+    UsageError,
+    add_config_option,
+    add_db_option,
+    existing_paths,
+    flake8_argv,
+)
+
+if TYPE_CHECKING:
+    from flake8_import_cost.report.worklist import Linted
 
 
 def _positive(text: str) -> int:
@@ -47,6 +60,12 @@ def add_parser(subparsers: Any) -> None:
                         "(default: 20)")  # fmt: skip
     parser.add_argument("--format", choices=list(FORMATS), default="text", help="output format (default: text)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--findings", metavar="PATHS", nargs="+", action="extend",
+        help="run the rules over PATHS (files or directories, as flake8 does) and add the worklist: the findings"
+        " ranked by what fixing them would save at start-up",
+    )  # fmt: skip
+    add_config_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -61,10 +80,25 @@ def run(args: argparse.Namespace) -> int:
     """The command; returns the exit status."""
     from flake8_import_cost.costdb import CostDBError
     from flake8_import_cost.report import FORMATS, load
+    from flake8_import_cost.settings import SettingsError
+
+    lint: Callable[[], list[Linted]] | None = None
+    if args.findings:
+        paths = existing_paths("report", args.findings)
+
+        def rules_over_paths() -> list[Linted]:
+            """The rules over PATHS, as flake8 reports them, once the run is known to be there."""
+            from flake8_import_cost.report.worklist import run_rules
+
+            return run_rules(paths, flake8_argv(args), args.db)
+
+        lint = rules_over_paths
 
     try:
-        report = load(args.db, args.run_id)
+        report = load(args.db, args.run_id, lint=lint)
     except CostDBError as error:
+        raise UsageError(f"report: {error}") from None
+    except SettingsError as error:
         raise UsageError(f"report: {error}") from None
     module = importlib.import_module(f"flake8_import_cost.report.{FORMATS[args.format]}")
     if args.format == "text":

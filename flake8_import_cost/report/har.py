@@ -7,17 +7,25 @@ as HAR 1.2 defines them, with fractions (to the microsecond): not multiplied by
 1000, so the figures a viewer shows are the real ones. Entries come in import
 order, each starting where its import started on the start-up's time line, so
 the waterfall reads as the import tree. The file says so in its comments.
+
+With ``report --findings``, the worklist is the custom field ``log._worklist``
+(the items of the JSON report), each module's entry lists the findings in its
+file (``_findings``) and, when deferring it is an item, its rank and saving
+(``_worklist``); both are in the entry's ``comment`` too, which viewers show.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flake8_import_cost import __version__
-from flake8_import_cost.report.model import Module, Report
+from flake8_import_cost.report.model import Finding, Module, Report
+
+if TYPE_CHECKING:
+    from flake8_import_cost.report.worklist import WorkItem
 
 UNITS = (
     "Timings are in milliseconds, as HAR 1.2 requires, with fractions down to the microsecond"
@@ -26,6 +34,10 @@ UNITS = (
 MAPPING = (
     "One entry per imported module, in import order; timings.wait is the time spent importing the modules it"
     " imported, timings.receive its self time, time their sum (its cumulative import time)."
+)
+WORKLIST = (
+    "log._worklist is the worklist of report --findings, the largest saving first (milliseconds); an entry's"
+    " _findings are the findings in its module's file, _worklist its rank when deferring it is an item."
 )
 #: The URL scheme and host of the entries: a viewer shows the last path segment, the module's name.
 URL_PREFIX = "python://import/"
@@ -71,10 +83,20 @@ def _pages(report: Report) -> tuple[list[dict[str, Any]], dict[str, str]]:
     return pages, page_of
 
 
-def _entry(base: datetime, module: Module, level: int, page: str | None) -> dict[str, Any]:
+def _entry(
+    base: datetime, module: Module, level: int, page: str | None, findings: list[Finding],
+    work: tuple[int, WorkItem] | None,
+) -> dict[str, Any]:  # fmt: skip
     self_ms = _ms(module.self_us.median)
     wait_ms = _ms(module.cumulative_us.median - module.self_us.median)
     where = f" ({module.path})" if module.path else ""
+    comment = f"{module.name}{where}: self {self_ms} ms, cumulative {_ms(module.cumulative_us.median)} ms"
+    if work is not None:
+        rank, item = work
+        saving = "not measured" if item.saving_ms is None else f"saves {item.saving_ms:.1f} ms"
+        comment += f"; worklist #{rank}: defer it ({saving})"
+    if findings:
+        comment += "; findings: " + ", ".join(f"{f.code} line {f.line}" for f in findings)
     entry: dict[str, Any] = {
         "startedDateTime": _at(base, module.start_us),
         "time": round(wait_ms + self_ms, 3),
@@ -90,12 +112,16 @@ def _entry(base: datetime, module: Module, level: int, page: str | None) -> dict
         "cache": {},
         "timings": {"blocked": -1, "dns": -1, "connect": -1, "ssl": -1, "send": 0, "wait": wait_ms,
                     "receive": self_ms},
-        "comment": f"{module.name}{where}: self {self_ms} ms, cumulative {_ms(module.cumulative_us.median)} ms",
+        "comment": comment,
         "_module": module.name,
         "_path": module.path,
         "_depth": level,
         "_in_project": module.in_project,
     }  # fmt: skip
+    if findings:
+        entry["_findings"] = [f._asdict() for f in findings]
+    if work is not None:
+        entry["_worklist"] = {"rank": work[0], "saving_ms": work[1].saving_ms}
     if page is not None:
         entry["pageref"] = page
     return entry
@@ -123,19 +149,26 @@ def document(report: Report) -> dict[str, Any]:
     pages, page_of = _pages(report)
     levels: list[int] = []
     entries = []
+    in_file: dict[str, list[Finding]] = {}
+    for finding in sorted(report.findings, key=lambda f: (f.line, f.col, f.code)):
+        in_file.setdefault(finding.path, []).append(finding)
+    work = {item.module: (rank, item) for rank, item in enumerate(report.worklist, start=1) if item.module}
     for module in report.modules:
         levels.append(0 if module.parent_index is None else levels[module.parent_index] + 1)
-        entries.append(_entry(base, module, levels[-1], page_of.get(module.target)))
+        findings = in_file.get(module.path, []) if module.path is not None else []
+        entries.append(_entry(base, module, levels[-1], page_of.get(module.target), findings, work.get(module.name)))
     entries.extend(_failed(base, report.timeline_us, f.target, f.reason) for f in report.failures)
-    return {
-        "log": {
-            "version": "1.2",
-            "creator": {"name": "flake8-import-cost", "version": __version__, "comment": UNITS},
-            "pages": pages,
-            "entries": entries,
-            "comment": f"flake8-import-cost run {report.run.id} ({report.run.kind}). {MAPPING} {UNITS}",
-        }
+    log: dict[str, Any] = {
+        "version": "1.2",
+        "creator": {"name": "flake8-import-cost", "version": __version__, "comment": UNITS},
+        "pages": pages,
+        "entries": entries,
+        "comment": f"flake8-import-cost run {report.run.id} ({report.run.kind}). {MAPPING} {UNITS}",
     }
+    if report.worklist:
+        log["comment"] += f" {WORKLIST}"
+        log["_worklist"] = [item.as_json(rank) for rank, item in enumerate(report.worklist, start=1)]
+    return {"log": log}
 
 
 def render(report: Report) -> str:

@@ -19,11 +19,14 @@ import os
 import sqlite3
 import tokenize
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flake8_import_cost import __version__, costdb
 from flake8_import_cost.costdb import CostDBError
+
+if TYPE_CHECKING:
+    from flake8_import_cost.report.worklist import Linted, WorkItem
 
 #: ``format`` and ``version`` of the JSON report (``report/schema/report-v1.json``).
 REPORT_FORMAT = "flake8-import-cost/report"
@@ -201,6 +204,8 @@ class Report(NamedTuple):
     findings: tuple[Finding, ...]
     #: The time line: one span per root module, in import order.
     spans: tuple[Span, ...]
+    #: ``report --findings``: what to fix, ranked by what fixing it saves (see :mod:`.worklist`).
+    worklist: tuple[WorkItem, ...] = ()
 
     @property
     def is_profile(self) -> bool:
@@ -238,6 +243,7 @@ class Report(NamedTuple):
             "queries": [q._asdict() for q in self.queries],
             "failures": [f._asdict() for f in self.failures],
             "findings": [f._asdict() for f in self.findings],
+            "worklist": [item.as_json(rank) for rank, item in enumerate(self.worklist, start=1)],
         }  # fmt: skip
 
 
@@ -249,15 +255,23 @@ def load(
     run_id: int | None = None,
     findings: Iterable[Finding] | None = None,
     findings_base: str | os.PathLike[str] | None = None,
+    *,
+    lint: Callable[[], Iterable[Linted]] | None = None,
 ) -> Report:
     """Open the database read-only and build the report of ``run_id`` (default: :func:`default_run`).
 
-    Every problem with the file or the run is a :class:`CostDBError` of one line.
+    ``lint`` runs the rules (:func:`.worklist.run_rules`) once the run is known to be there;
+    their findings make the worklist. Every problem with the file or the run is a
+    :class:`CostDBError` of one line.
     """
     db = costdb.open_read_only(db_path)
     try:
         chosen = default_run(db, db_path) if run_id is None else run_id
-        return build_report(db, chosen, findings=findings, findings_base=findings_base, db_path=db_path)
+        if lint is None:
+            return build_report(db, chosen, findings=findings, findings_base=findings_base, db_path=db_path)
+        _run_row(db, chosen, db_path)
+        return build_report(db, chosen, findings=findings, findings_base=findings_base, db_path=db_path,
+                            linted=lint())  # fmt: skip
     except sqlite3.Error as error:
         raise CostDBError(f"{os.fspath(db_path)}: {' '.join(str(error).split())}") from None
     finally:
@@ -286,19 +300,16 @@ def build_report(
     findings: Iterable[Finding] | None = None,
     findings_base: str | os.PathLike[str] | None = None,
     db_path: str | os.PathLike[str] = "the database",
+    linted: Iterable[Linted] | None = None,
 ) -> Report:
     """Read run ``run_id`` from ``db`` (a connection from :func:`costdb.open_read_only`).
 
     ``findings`` are static findings to attach: see :func:`attach_findings`
     (relative paths are relative to ``findings_base``, default the working directory).
+    ``linted`` are findings of the rules (:func:`.worklist.run_rules`): they are attached
+    too, joined to the run's figures, and ranked with ``findings`` into the worklist.
     """
-    db.row_factory = sqlite3.Row
-    row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
-    if row is None:
-        ids = [int(r[0]) for r in db.execute("SELECT id FROM runs ORDER BY id")]
-        known = f"runs: {_id_ranges(ids)}" if ids else "no run measured yet"
-        raise CostDBError(f"{os.fspath(db_path)}: no run {run_id} ({known})")
-    run = _run_info(row)
+    run = _run_info(_run_row(db, run_id, db_path))
     lines = _SourceLines(run.project_root)
     statements = sorted(
         (
@@ -337,10 +348,30 @@ def build_report(
     )  # fmt: skip
     timeline_us = spans[-1].end_us if spans else 0.0
     total = run.total_us if run.total_us is not None else timeline_us
+    attached = attach_findings(findings or (), run.project_root, statements, findings_base)
+    worklist: list[WorkItem] = []
+    if linted is not None:
+        from flake8_import_cost.costs import MeasuredCosts
+        from flake8_import_cost.report import worklist as work
+
+        costs = MeasuredCosts(db, profile=run.id if run.kind == "profile" else None, minor=run.python_minor)
+        found, worklist = work.build(linted, costs, run.project_root, findings_base, attached)
+        attached = rank_findings(found)
     return Report(
         run, total, timeline_us, modules, tuple(statements), tuple(imports), tuple(queries), tuple(failures),
-        tuple(attach_findings(findings or (), run.project_root, statements, findings_base)), tuple(spans),
+        tuple(attached), tuple(spans), tuple(worklist),
     )  # fmt: skip
+
+
+def _run_row(db: sqlite3.Connection, run_id: int, db_path: str | os.PathLike[str]) -> sqlite3.Row:
+    """The row of run ``run_id``, or a :class:`CostDBError` that lists the runs there are."""
+    db.row_factory = sqlite3.Row
+    row: sqlite3.Row | None = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+    if row is None:
+        ids = [int(r[0]) for r in db.execute("SELECT id FROM runs ORDER BY id")]
+        known = f"runs: {_id_ranges(ids)}" if ids else "no run measured yet"
+        raise CostDBError(f"{os.fspath(db_path)}: no run {run_id} ({known})")
+    return row
 
 
 def attach_findings(
@@ -360,7 +391,12 @@ def attach_findings(
         if cost is None and (path, finding.line) in measured:
             cost = measured[path, finding.line] / 1000
         attached.append(finding._replace(path=path, measured_ms=cost))
-    return sorted(attached, key=lambda f: (f.measured_ms is None, -(f.measured_ms or 0.0), f.path, f.line, f.col))
+    return rank_findings(attached)
+
+
+def rank_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Costliest (measured) first; unmeasured last, by place."""
+    return sorted(findings, key=lambda f: (f.measured_ms is None, -(f.measured_ms or 0.0), f.path, f.line, f.col))
 
 
 def _run_info(row: sqlite3.Row) -> RunInfo:

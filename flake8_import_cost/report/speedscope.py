@@ -7,6 +7,12 @@ module-body statements are frames inside their module, holding the modules
 their line imported. A ``profile`` run is one profile; a ``measure`` run has
 one profile per target, each imported in its own interpreter. Values are
 microseconds.
+
+With findings (``report --findings``), a statement's frame name ends with the
+codes of the findings on its line (``[IMC101]``), which the flame chart
+shows and its search finds; the worklist itself is the custom top-level field
+``flake8_import_cost.worklist`` (the items of the JSON report): speedscope's
+schema allows fields it does not define, and speedscope ignores them.
 """
 
 from __future__ import annotations
@@ -27,6 +33,12 @@ class _Frames:
         self.report = report
         self.frames: list[dict[str, Any]] = []
         self.index: dict[tuple[object, ...], int] = {}
+        #: (path, line) -> the codes of the findings on that line.
+        self.codes: dict[tuple[str, int], list[str]] = {}
+        for finding in report.findings:
+            codes = self.codes.setdefault((finding.path, finding.line), [])
+            if finding.code not in codes:
+                codes.append(finding.code)
 
     def of(self, span: Span) -> int:
         if span.module is not None:
@@ -39,8 +51,11 @@ class _Frames:
             assert span.statement is not None
             statement = self.report.statements[span.statement]
             key = ("line", statement.path, statement.line)
-            name = f"{statement.module}:{statement.line} {statement.code or statement.scope}"
-            frame = {"name": name[:_MAX_NAME], "file": statement.path, "line": statement.line}
+            name = f"{statement.module}:{statement.line} {statement.code or statement.scope}"[:_MAX_NAME]
+            codes = self.codes.get((statement.path, statement.line))
+            if codes:
+                name += f"  [{' '.join(sorted(codes))}]"
+            frame = {"name": name, "file": statement.path, "line": statement.line}
         if key not in self.index:
             self.index[key] = len(self.frames)
             self.frames.append(frame)
@@ -80,7 +95,7 @@ def document(report: Report) -> dict[str, Any]:
             {"type": "evented", "name": name, "unit": "microseconds", "startValue": 0, "endValue": end,
              "events": events}
         )  # fmt: skip
-    return {
+    document: dict[str, Any] = {
         "$schema": SCHEMA_URL,
         "shared": {"frames": frames.frames},
         "profiles": profiles,
@@ -88,6 +103,11 @@ def document(report: Report) -> dict[str, Any]:
         "activeProfileIndex": 0,
         "exporter": f"flake8-import-cost {__version__}",
     }
+    if report.worklist:
+        document["flake8_import_cost"] = {
+            "worklist": [item.as_json(rank) for rank, item in enumerate(report.worklist, start=1)]
+        }
+    return document
 
 
 def render(report: Report) -> str:

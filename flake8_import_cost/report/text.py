@@ -7,10 +7,16 @@ name cannot move the cursor, recolour the terminal or hide text.
 
 from __future__ import annotations
 
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from typing import TYPE_CHECKING
+
 from flake8_import_cost.report.model import Module, Query, Report
+
+if TYPE_CHECKING:
+    from flake8_import_cost.report.worklist import WorkItem
 
 _BOLD = "\x1b[1m"
 _CYAN = "\x1b[36m"
@@ -69,6 +75,14 @@ class _Writer:
     def line(self, text: str = "") -> None:
         self.lines.append(_cut(text, self.width))
 
+    def wrapped(self, first: str, text: str, indent: int) -> None:
+        """``first`` then ``text``, wrapped to the width, the lines after the first indented by ``indent``."""
+        room = max(self.width - indent, 20)
+        lines = textwrap.wrap(text, room, initial_indent=" " * (len(first) - indent) if len(first) > indent else "",
+                              break_on_hyphens=False) or [""]  # fmt: skip
+        self.lines.append(_cut(first + lines[0].lstrip(), self.width))
+        self.lines.extend(_cut(" " * indent + line, self.width) for line in lines[1:])
+
     def located(self, location: str, location_width: int, middle: str, rest: str) -> None:
         """``location  middle  rest`` with the location column padded, ``rest`` cut to fit."""
         location = _cut_left(location, location_width)
@@ -93,7 +107,9 @@ def render(report: Report, *, top: int = 20, width: int = 80, colour: bool = Fal
         out.heading(f"Failed to measure ({len(report.failures):,})")
         for failure in report.failures:
             out.line(f"  {printable(failure.target)}: {printable(' '.join(failure.reason.split()))}")
-    if report.findings:
+    if report.worklist:
+        _worklist(out, report, top)
+    elif report.findings:
         _findings(out, report, top)
     if not (report.modules or report.failures):
         out.line()
@@ -185,3 +201,60 @@ def _findings(out: _Writer, report: Report, top: int) -> None:
         out.located(location, width, f"{cost:>9}", f"{printable(finding.code)} {printable(finding.message)}")
     if len(report.findings) > top:
         out.line(f"  … and {len(report.findings) - top:,} more")
+
+
+#: Lines of the project shown under a worklist item; the rest are counted.
+_ITEM_LINES = 6
+#: Where the text of a worklist item starts.
+_ITEM_INDENT = 16
+
+
+def _worklist(out: _Writer, report: Report, top: int) -> None:
+    items = report.worklist
+    out.heading(f"Worklist: what fixing would save at start-up ({_plural(len(items), 'item')},"
+                f" {_plural(len(report.findings), 'finding')})")  # fmt: skip
+    out.line(f"{'#':>4} {'save ms':>9}  what")
+    for rank, item in enumerate(items[:top], start=1):
+        saving = "-" if item.saving_ms is None else f"{item.saving_ms:,.1f}"
+        out.wrapped(f"{rank:>4} {saving:>9}  ", _headline(item), _ITEM_INDENT)
+        for text in _item_lines(item):
+            out.wrapped(" " * _ITEM_INDENT, text, _ITEM_INDENT + 4)
+    if len(items) > top:
+        out.line(f"  … and {len(items) - top:,} more")
+
+
+def _headline(item: WorkItem) -> str:
+    if item.kind == "line":
+        first = item.findings[0]
+        return f"{printable(first.path)}:{first.line}:{first.col}  {printable(first.code)} {printable(first.message)}"
+    module = printable(item.module or "")
+    if item.saving_ms is None:
+        estimate = f"~{item.estimate_ms:,.0f} ms {item.estimate_source}, " if item.estimate_ms is not None else ""
+        return f"defer {module} ({estimate}not measured)"
+    source = "measured in isolation" if item.saving_source == "measured" else item.saving_source
+    if item.note is not None:
+        return f"defer {module} ({source}): {printable(item.note)}"
+    return f"defer {module} ({source})"
+
+
+def _item_lines(item: WorkItem) -> list[str]:
+    """What goes under the headline: a line item's other findings; a module item's lines, with their findings."""
+    if item.kind == "line":
+        return [f":{f.col}  {printable(f.code)} {printable(f.message)}" for f in item.findings[1:]]
+    shown: list[str] = []
+    messages = {(f.path, f.line): f for f in item.findings}
+    project = [line for line in item.lines if line.in_project]
+    for line in project[:_ITEM_LINES]:
+        where = f"{printable(line.path)}:{line.line}"
+        finding = messages.get((line.path, line.line))
+        started = ", at start-up" if line.at_start_up else ""
+        if finding is not None:
+            shown.append(f"{where}  {printable(finding.code)}{started}: {printable(finding.message)}")
+        else:
+            shown.append(f"{where}  no finding{started}")
+    if len(project) > _ITEM_LINES:
+        shown.append(f"… and {_plural(len(project) - _ITEM_LINES, 'more line')} of the project")
+    outside = len(item.lines) - len(project)
+    if outside:
+        shown.append(f"and {_plural(outside, 'line')} outside the project")
+    return shown

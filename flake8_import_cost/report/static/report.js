@@ -48,8 +48,22 @@
   data.queries.forEach(function (q) { if (q.path !== null) byKey(queriesOf, q.path, q); });
   data.findings.forEach(function (f) { byKey(findingsOf, f.path, f); });
   data.imports.forEach(function (e) { byKey(importersOf, e.module, e); });
+  // The worklist (report --findings): module items by the module to defer, line items by their file.
+  var worklist = data.worklist || [], workOf = {}, workInFile = {}, indexOf = {}, indexOfPath = {};
+  worklist.forEach(function (item) {
+    if (item.kind === "module") workOf[item.module] = item;
+    else byKey(workInFile, item.lines[0].path, item);
+  });
+  for (i = n - 1; i >= 0; i--) {
+    indexOf[mods[i].name] = i;
+    if (mods[i].path !== null) indexOfPath[mods[i].path] = i;
+  }
+  // 1: findings in the module's file; 2: none there, but deferring the module is on the worklist.
   var flagged = new Uint8Array(n);
-  for (i = 0; i < n; i++) if (mods[i].path !== null && findingsOf[mods[i].path]) flagged[i] = 1;
+  for (i = 0; i < n; i++) {
+    if (mods[i].path !== null && findingsOf[mods[i].path]) flagged[i] = 1;
+    else if (workOf[mods[i].name]) flagged[i] = 2;
+  }
 
   // -- state ------------------------------------------------------------------------------------------
   var expanded = new Uint8Array(n).fill(1);
@@ -109,7 +123,6 @@
     var toggle = el("span", "toggle");
     var name = el("span", "name");
     var flag = el("span", "flag", "!");
-    flag.title = "static findings in this module";
     cell.append(toggle, name, flag);
     var self = el("span", "num");
     var cum = el("span", "num");
@@ -140,6 +153,7 @@
       parts.barSelf.style.width = (cumUs[j] > 0 ? Math.min(100, 100 * selfUs[j] / cumUs[j]) : 100) + "%";
       parts.bar.title = "self " + ms(selfUs[j]) + " ms, cumulative " + ms(cumUs[j]) + " ms, from " + ms(startUs[j]) + " ms";
       parts.flag.hidden = !flagged[j];
+      parts.flag.title = flagged[j] === 1 ? "static findings in this module" : "deferring this module is on the worklist";
       row.classList.toggle("project", !!mods[j].in_project);
     }
     var indent = flat ? 0 : level[j] * 12;
@@ -205,6 +219,11 @@
   function showDetails(j) {
     var m = mods[j], pane = $("details");
     pane.replaceChildren();
+    if (worklist.length) {
+      var back = el("button", "back", "\u2190 Worklist");
+      back.type = "button";
+      pane.appendChild(back);
+    }
     pane.appendChild(el("h2", null, m.name));
     if (m.path !== null) pane.appendChild(el("p", null, m.path + (m.in_project ? " (project code)" : "")));
     var facts = table(pane, [{ text: "" }, { text: "median", cls: "num" }, { text: "fastest\u2013slowest", cls: "num" }]);
@@ -212,6 +231,24 @@
     tr(facts, [{ text: "cumulative ms" }, { text: ms(m.cumulative_us.median), cls: "num" }, { text: ms(m.cumulative_us.min) + "\u2013" + ms(m.cumulative_us.max), cls: "num" }]);
     if (m.target && data.run.kind === "measure") pane.appendChild(el("p", "hint", "In the tree of " + m.target + ", imported in a fresh interpreter."));
     if (m.parent !== null) pane.appendChild(el("p", null, "Imported by " + m.parent + "; imports " + plural(children[j].length, "module") + "."));
+
+    var mine = workOf[m.name];
+    var inFile = m.path !== null ? (workInFile[m.path] || []) : [];
+    if (mine || inFile.length) {
+      pane.appendChild(el("h3", null, "On the worklist"));
+      var wl = el("ul", "worklist");
+      if (mine) {
+        var li = el("li", "work-item", "#" + (worklist.indexOf(mine) + 1) + " \u00b7 deferring it saves " + saving(mine) +
+          (mine.note ? ": " + mine.note : "") + "; every line that imports it:");
+        itemLines(li, mine);
+        wl.appendChild(li);
+      }
+      inFile.forEach(function (item) {
+        wl.appendChild(el("li", "work-item", "#" + (worklist.indexOf(item) + 1) + " \u00b7 line " + item.lines[0].line + " " +
+          item.codes.join(" ") + ": fixing it saves " + saving(item)));
+      });
+      pane.appendChild(wl);
+    }
 
     var findings = m.path !== null ? (findingsOf[m.path] || []) : [];
     var onLine = {};
@@ -233,7 +270,10 @@
     var statements = statementsOf[m.name] || [];
     where = section(pane, "Costliest statements", data.run.kind === "profile" ? "No timed statement." : "Measure runs time whole modules; run `flake8-import-cost profile` for statements.", statements);
     if (where) {
-      var st = table(pane, [{ text: "line", cls: "num" }, { text: "ms", cls: "num" }, { text: "code" }, { text: "findings" }]);
+      // A profile times statements under a tracer: their times are the traced ones (the findings' are scaled back).
+      var traced = data.run.overhead !== null && data.run.overhead > 1;
+      var st = table(pane, [{ text: "line", cls: "num" }, { text: traced ? "traced ms" : "ms", cls: "num" }, { text: "code" }, { text: "findings" }]);
+      if (traced) pane.appendChild(el("p", "hint", "Inclusive times under the profiler's tracer, " + data.run.overhead.toFixed(1) + "x slower than the untraced start-up; a finding's measured time is scaled back."));
       statements.slice(0, 25).forEach(function (s) {
         var codes = (s.path === m.path ? onLine[s.line] || [] : []).map(function (f) { return f.code; }).join(" ");
         var row = tr(st, [{ text: String(s.line), cls: "num" }, { text: ms(s.inclusive_us.median), cls: "num" }, { text: s.code === null ? "(" + s.scope + ")" : s.code, code: true }, { text: codes, cls: "finding" }]);
@@ -261,6 +301,117 @@
       importers.slice(0, 50).forEach(function (e) { il.appendChild(el("li", null, e.path + ":" + e.line + (e.first ? " (loaded it)" : " (already loaded)"))); });
       pane.appendChild(il);
     }
+  }
+
+  // -- the worklist ----------------------------------------------------------------------------------
+  function saving(item) {
+    if (item.saving_ms !== null) return item.saving_ms.toFixed(1) + " ms";
+    return item.estimate_ms !== null ? "~" + item.estimate_ms.toFixed(0) + " ms " + item.estimate_source + ", not measured" : "not measured";
+  }
+  function headline(item) {
+    if (item.kind === "module") return "defer " + item.module + (item.note ? ": " + item.note : "");
+    var f = item.findings[0];
+    return f.path + ":" + f.line + " " + item.codes.join(" ");
+  }
+  // The module a worklist item is about: the module to defer, else the module of the finding's file.
+  function moduleOf(item) {
+    var j = item.kind === "module" ? indexOf[item.module] : indexOfPath[item.lines[0].path];
+    return j === undefined ? -1 : j;
+  }
+  function itemLines(parent, item) {
+    var list = el("ul");
+    var findings = {};
+    item.findings.forEach(function (f) { findings[f.path + ":" + f.line] = f; });
+    var outside = 0;
+    item.lines.forEach(function (line) {
+      if (!line.in_project) { outside++; return; }
+      var f = findings[line.path + ":" + line.line];
+      var li = el("li", "work-line", line.path + ":" + line.line + (line.at_start_up ? " (at start-up)" : "") + ": ");
+      li.dataset.line = String(line.line);
+      li.appendChild(f ? el("code", null, f.code) : el("span", "hint", "imports it, no finding"));
+      if (f) li.appendChild(document.createTextNode(" " + f.message));
+      list.appendChild(li);
+    });
+    if (item.kind === "line") item.findings.slice(1).forEach(function (f) {
+      var li = el("li", "work-line", "col " + f.col + ": ");
+      li.appendChild(el("code", null, f.code));
+      li.appendChild(document.createTextNode(" " + f.message));
+      list.appendChild(li);
+    });
+    if (outside) list.appendChild(el("li", "hint", plural(outside, "line") + " outside the project import it too"));
+    parent.appendChild(list);
+  }
+  var WORKLIST_FIRST = 100; // items drawn at first; the others on demand, so a long worklist costs no load time
+  function showWorklist(all) {
+    var pane = $("details");
+    selected = -1;
+    pane.replaceChildren();
+    pane.appendChild(el("h2", null, "Worklist: what fixing would save at start-up"));
+    pane.appendChild(el("p", "hint", plural(worklist.length, "item") + " from " + plural(data.findings.length, "finding") +
+      ", the largest saving first; a module imported by several lines is one item. Click one to see its module."));
+    var list = el("ol", "worklist");
+    var shown = all === true ? worklist : worklist.slice(0, WORKLIST_FIRST);
+    shown.forEach(function (item, k) {
+      var li = el("li", "work-item");
+      li.dataset.rank = String(k + 1);
+      var head = el("div", "work-head");
+      head.appendChild(el("span", "saving", saving(item)));
+      head.appendChild(el("span", "what", headline(item)));
+      li.appendChild(head);
+      if (item.kind === "line") {
+        var first = item.findings[0];
+        li.appendChild(el("p", "finding", first.code + " " + first.message));
+        if (item.findings.length > 1) itemLines(li, { kind: "line", lines: [], findings: item.findings });
+      } else {
+        itemLines(li, item);
+      }
+      var j = moduleOf(item);
+      if (j >= 0) {
+        li.dataset.index = String(j);
+        li.tabIndex = 0;
+        li.title = "show " + mods[j].name + " in the waterfall";
+      } else {
+        li.classList.add("unmeasured");
+      }
+      list.appendChild(li);
+    });
+    pane.appendChild(list);
+    if (shown.length < worklist.length) {
+      var more = el("button", "more", "Show the other " + plural(worklist.length - shown.length, "item"));
+      more.type = "button";
+      pane.appendChild(more);
+    }
+    render();
+  }
+  $("details").addEventListener("click", function (event) {
+    var item = event.target.closest(".work-item");
+    if (item && item.dataset.index !== undefined) reveal(Number(item.dataset.index));
+    else if (event.target.closest(".back")) showWorklist();
+    else if (event.target.closest(".more")) showWorklist(true);
+  });
+  $("details").addEventListener("keydown", function (event) {
+    var item = event.target.closest(".work-item");
+    if (item && item.dataset.index !== undefined && (event.key === "Enter" || event.key === " ")) {
+      reveal(Number(item.dataset.index));
+      event.preventDefault();
+    }
+  });
+  // Select module j and bring its row into view: clear the search and the threshold, open its ancestors.
+  function reveal(j) {
+    if (query || threshold) {
+      query = "";
+      $("search").value = "";
+      threshold = 0;
+      $("threshold").value = "0";
+      $("threshold-value").textContent = "0 ms";
+    }
+    for (var p = mods[j].parent_index; p !== null && p < j; p = mods[p].parent_index) expanded[p] = 1;
+    refresh();
+    var at = rows.indexOf(j);
+    if (at >= 0 && (at * ROW < viewport.scrollTop || (at + 1) * ROW > viewport.scrollTop + viewport.clientHeight)) {
+      viewport.scrollTop = Math.max(0, at * ROW - viewport.clientHeight / 3);
+    }
+    select(j);
   }
 
   function select(j) {
@@ -322,6 +473,11 @@
     $("failures").hidden = false;
   }
 
+  if (worklist.length) {
+    $("show-worklist").hidden = false;
+    $("show-worklist").addEventListener("click", function () { showWorklist(); });
+    showWorklist();
+  }
   refresh();
   // How long the first render took, for benchmarks/report.py: the script, and navigation start to the
   // waterfall in the DOM, then to the first frame painted after it.
