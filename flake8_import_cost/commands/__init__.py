@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "rules": "list the rules with their codes and default state",
     "strict": "show strict modules, or --suggest the modules that can be marked strict today",
     "report": "report a measured start-up: text, JSON, HAR, speedscope or an HTML waterfall",
+    "fix": "rewrite slow and deprecated imports (IMC101, IMC102) where it is safe",
 }
 
 #: The measured-cost database a command uses when ``--db`` is not given.
