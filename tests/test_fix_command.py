@@ -144,7 +144,7 @@ def test_usage_errors_are_one_line(tmp_path: Path, args: list[str], message: str
 
 
 SOURCE = "import json\n\n\ndef f():\n    return json.dumps('é')\n"
-FIXED = "\n\ndef f():\n    import json\n\n    return json.dumps('é')\n"
+FIXED = "def f():\n    import json\n\n    return json.dumps('é')\n"
 
 
 @pytest.mark.parametrize(
@@ -156,6 +156,8 @@ FIXED = "\n\ndef f():\n    import json\n\n    return json.dumps('é')\n"
         pytest.param(SOURCE.rstrip("\n").encode(), FIXED.rstrip("\n").encode(), id="no-final-newline"),
         pytest.param(("# -*- coding: latin-1 -*-\n" + SOURCE).encode("latin-1"),
                      ("# -*- coding: latin-1 -*-\n" + FIXED).encode("latin-1"), id="cookie"),
+        pytest.param(("# -*- coding: latin-1 -*-\nX = 1\n" + SOURCE).encode("latin-1"),
+                     ("# -*- coding: latin-1 -*-\nX = 1\n\n\n" + FIXED).encode("latin-1"), id="cookie-and-code"),
     ],
 )
 def test_files_keep_their_bytes(tmp_path: Path, raw: bytes, expected: bytes) -> None:

@@ -157,8 +157,6 @@ def test_defer_merges_with_the_functions_own_import(tmp_path: Path) -> None:
             return DataFrame(), Series()
         """,
         """\
-
-
         def frame():
             from pandas import Series, DataFrame
             return DataFrame(), Series()
@@ -197,8 +195,6 @@ def test_defer_nested_function_and_lambda_inside_a_function(tmp_path: Path) -> N
             return inner, (lambda: json.loads("2"))
         """,
         """\
-
-
         def outer():
             import json
 

@@ -236,6 +236,7 @@ class _Writer(cst.CSTTransformer):
         pieces: list[list[Any]] = []
         carried: list[cst.EmptyLine] = []
         removed_blank = 0
+        first_removed = False
         inserted: set[str] = set()  # imports several edits add to this block: written once
 
         def new(insert: Insert) -> list[list[Any]]:
@@ -262,6 +263,8 @@ class _Writer(cst.CSTTransformer):
             afters = [insert for key in keys for insert in self.after.get(key, ())]
             for insert in sorted(afters, key=lambda insert: insert.blank_before > 0):  # imports first
                 group.extend(new(insert))
+            if before is original[0]:
+                first_removed = not group
             if not group:
                 # removed: its comments go on to what follows; its blank lines are kept, not added up
                 if any(line.comment is not None for line in leading):
@@ -286,6 +289,10 @@ class _Writer(cst.CSTTransformer):
         for statement, blank_before, blank_after in pieces:
             if out:
                 statement = _with_blank_lines(statement, max(wanted, blank_before))
+            elif first_removed:
+                # the block's first statement went: what is first now starts the block, without blank lines
+                lines = _leading(statement)
+                statement = statement.with_changes(leading_lines=lines[_blank_prefix(lines):])
             out.append(statement)
             wanted = blank_after
         return out
