@@ -11,6 +11,7 @@ only counts.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import sys
@@ -189,6 +190,7 @@ def check_compiles(text: str, path: str = "<fixed>") -> str | None:
 # -- other modules that need the moved names -------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=None)
 def module_name(path: str) -> str:
     """The dotted name a file is imported as, from the packages (``__init__.py``) around it."""
     absolute = os.path.abspath(path)
@@ -215,7 +217,7 @@ class Elsewhere:
     def __init__(self, paths: Iterable[str]) -> None:
         self.paths = [os.path.abspath(path) for path in paths]
         self._texts: dict[str, str | None] = {}
-        self._trees: dict[str, ast.Module | None] = {}
+        self._trees: dict[str, list[tuple[str, frozenset[str], int]]] = {}
 
     def _text(self, path: str) -> str | None:
         if path not in self._texts:
@@ -226,13 +228,21 @@ class Elsewhere:
                 self._texts[path] = None
         return self._texts[path]
 
-    def _tree(self, path: str, text: str) -> ast.Module | None:
-        if path not in self._trees:
+    def _imports(self, path: str, text: str) -> list[tuple[str, frozenset[str], int]]:
+        """The ``from … import`` statements of a file: the module (relative ones resolved), names, line."""
+        found = self._trees.get(path)
+        if found is None:
             try:
-                self._trees[path] = ast.parse(text)
+                tree = ast.parse(text)
             except (SyntaxError, ValueError):
-                self._trees[path] = None
-        return self._trees[path]
+                tree = None
+            importer = module_name(path)
+            found = self._trees[path] = [
+                (_resolve(node, importer, path), frozenset(alias.name for alias in node.names), node.lineno)
+                for node in (ast.walk(tree) if tree is not None else ())
+                if isinstance(node, ast.ImportFrom)
+            ]
+        return found
 
     def uses(self, path: str, names: Iterable[str]) -> Refused | None:
         """Why another file needs one of ``names`` as an attribute of the module at ``path``."""
@@ -242,13 +252,12 @@ class Elsewhere:
             return None
         stem = dotted.rpartition(".")[2]
         for local in names:
-            word = re.compile(rf"\b{re.escape(local)}\b")
             patched = f"{dotted}.{local}"
             for other in self.paths:
                 if other == own:
                     continue
                 text = self._text(other)
-                if text is None or not word.search(text):
+                if text is None or local not in text:
                     continue
                 relative = os.path.relpath(other)
                 if patched in text:
@@ -258,16 +267,9 @@ class Elsewhere:
                     )
                 if dotted not in text and stem not in text:
                     continue
-                tree = self._tree(other, text)
-                if tree is None:
-                    continue
-                importer = module_name(other)
-                for node in ast.walk(tree):
-                    if isinstance(node, ast.ImportFrom) and _resolve(node, importer, other) == dotted:
-                        if any(alias.name in (local, "*") for alias in node.names):
-                            return Refused(
-                                "used-elsewhere", f"{relative}:{node.lineno} imports {local} from {dotted}"
-                            )
+                for module, imported, line in self._imports(other, text):
+                    if module == dotted and (local in imported or "*" in imported):
+                        return Refused("used-elsewhere", f"{relative}:{line} imports {local} from {dotted}")
         return None
 
 
