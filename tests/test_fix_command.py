@@ -206,6 +206,9 @@ def test_other_modules_and_tests_keep_what_they_import(tmp_path: Path) -> None:
     result = fix(tmp_path, "--check", "-v", ".")
     assert "./app/codec.py:1:1: IMC101 left alone: app/api.py:1 imports json from app.codec" in result.stderr
     assert "left alone: tests/test_report.py:3 refers to app.report.decimal (a mock.patch target?)" in result.stderr
+    # The project's other files count even when only the package is fixed (the tests are not given).
+    only = fix(tmp_path, "--check", "-v", "app")
+    assert "app/report.py:1:1: IMC101 left alone: tests/test_report.py:3 refers to app.report.decimal" in only.stderr
 
 
 def test_a_measured_database_orders_and_weighs(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         args.target_version,
         packaging=importlib.util.find_spec("packaging") is not None,
         costs=costs,
-        elsewhere=Elsewhere(files),
+        elsewhere=Elsewhere([*files, *project_files(paths)]),
     )
     results: list[FileResult] = []
     try:
@@ -137,6 +137,17 @@ def discover(paths: list[str], linter: Linter, *, verbose: bool) -> list[str]:
             seen.add(real)
             found.append(path)
     return found
+
+
+def project_files(paths: list[str]) -> list[str]:
+    """The Python files of the project the paths are in (the working directory, when it holds them all),
+    fixed or not: its tests may patch or import what a fix would move."""
+    from flake8_import_cost.commands.strict import python_files
+
+    here = os.path.abspath(".")
+    if not all(os.path.abspath(path).startswith(here) for path in paths):
+        return []
+    return [str(path) for path in python_files(["."])]
 
 
 def _parents_below(path: str, roots: list[str]) -> list[str]:

@@ -215,7 +215,7 @@ class Elsewhere:
     """
 
     def __init__(self, paths: Iterable[str]) -> None:
-        self.paths = [os.path.abspath(path) for path in paths]
+        self.paths = list(dict.fromkeys(os.path.abspath(path) for path in paths))
         self._texts: dict[str, str | None] = {}
         self._trees: dict[str, list[tuple[str, frozenset[str], int]]] = {}
 
