@@ -406,6 +406,39 @@ def test_type_checking_for_string_annotations_and_target_3_14(tmp_path: Path) ->
     )
 
 
+def test_type_checking_never_uses_a_typing_import_bound_after_the_block(tmp_path: Path) -> None:
+    check_transformed(
+        tmp_path,
+        """\
+        from __future__ import annotations
+
+        import numpy as np
+
+        X = 1
+        from typing import Any
+
+
+        def f(a: np.ndarray) -> Any:
+            pass
+        """,
+        """\
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import numpy as np
+
+        X = 1
+        from typing import Any
+
+
+        def f(a: np.ndarray) -> Any:
+            pass
+        """,
+    )
+
+
 @pytest.mark.parametrize(
     ("source", "reason"),
     [

@@ -176,14 +176,24 @@ def block(ctx: FixContext) -> TypeCheckingBlock:
             return TypeCheckingBlock(plan.key(statement), None, "", [])
     anchor = ctx.import_region_end
     anchor_key = plan.key(anchor) if anchor is not None else None
+    last = anchor.lineno if anchor is not None else 0
     module = ctx.names.module
-    found = module.bindings.get("TYPE_CHECKING")
-    if found and all(b.kind == "import" and b.target == "typing.TYPE_CHECKING" for b in found):
+
+    def bound_before(name: str, target: str) -> bool:
+        """Whether ``name`` is only ever the import of ``target``, by a module-level statement before the block."""
+        bindings = module.bindings.get(name, [])
+        return bool(bindings) and all(
+            b.kind == "import" and b.target == target and b.node in ctx.tree.body
+            and getattr(b.node, "lineno", last + 1) <= last
+            for b in bindings
+        )  # fmt: skip
+
+    if bound_before("TYPE_CHECKING", "typing.TYPE_CHECKING"):
         return TypeCheckingBlock(None, anchor_key, "TYPE_CHECKING", [])
-    typing_module = module.bindings.get("typing")
-    if typing_module and all(b.kind == "import" and b.target == "typing" for b in typing_module):
+    if bound_before("typing", "typing"):
         return TypeCheckingBlock(None, anchor_key, "typing.TYPE_CHECKING", [])
-    if found:  # the name means something else here
+    if "TYPE_CHECKING" in module.bindings or "typing" in module.bindings:
+        # bound too late, or to something else: the block gets its own ``import typing``, which runs first
         return TypeCheckingBlock(None, anchor_key, "typing.TYPE_CHECKING", [_typing_import(ctx, ImportSpec("typing"))])
     spec = ImportSpec("typing", "TYPE_CHECKING")
     for statement in ctx.tree.body:
@@ -191,6 +201,7 @@ def block(ctx: FixContext) -> TypeCheckingBlock:
             isinstance(statement, ast.ImportFrom)
             and statement.module == "typing"
             and statement.level == 0
+            and statement.lineno <= last
             and not any(alias.name == "*" for alias in statement.names)
         ):
             return TypeCheckingBlock(None, anchor_key, "TYPE_CHECKING", [AddAlias(plan.key(statement), spec)])
