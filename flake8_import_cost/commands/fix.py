@@ -194,7 +194,7 @@ def report(results: list[FileResult], args: argparse.Namespace) -> int:
     if args.diff:
         for result in changed:
             assert result.source is not None and result.text is not None
-            sys.stdout.write(unified_diff(result.path, result.source.text, result.text))
+            sys.stdout.write(unified_diff(os.path.normpath(result.path), result.source.text, result.text))
         sys.stdout.flush()
     elif not args.check:
         for result in changed:
