@@ -458,6 +458,13 @@ def test_type_checking_leaves_annotations_read_at_run_time(tmp_path: Path, sourc
     check_noop(tmp_path, source, "runtime-annotation", reason)
 
 
+def test_type_checking_needs_lazy_annotations(tmp_path: Path) -> None:
+    """Without ``from __future__ import annotations``, before 3.14, the annotation runs at import."""
+    check_noop(tmp_path, "import numpy as np\n\n\ndef f(a: np.ndarray) -> None:\n    pass\n", "eager-annotation",
+               "evaluated at import (line 4)")
+    check_noop(tmp_path, "import numpy as np\n\nX: np.ndarray\n", "eager-annotation")
+
+
 def test_runtime_uses_of_an_annotation_stay(tmp_path: Path) -> None:
     """``cast(X, ...)`` and ``isinstance`` read the name at run time: in a function, it is deferred there."""
     check_transformed(
@@ -706,6 +713,52 @@ def test_distutils_and_imp(tmp_path: Path) -> None:
     ],
 )
 def test_deprecated_refuses(tmp_path: Path, source: str, reason: str) -> None:
+    result = run_fix(tmp_path, source)
+    assert result.text is None
+    refused = [change.outcome for change in result.changes if isinstance(change.outcome, Refused)]
+    assert refused and reason in refused[0].reason, refused
+
+
+def test_resource_anchor_may_be_a_module_from_3_12(tmp_path: Path) -> None:
+    check_transformed(
+        tmp_path,
+        """\
+        from pkg_resources import resource_filename, resource_stream
+
+
+        def paths():
+            return resource_filename("app", "a.txt"), resource_stream(__name__, "b.bin")
+        """,
+        """\
+        import importlib.resources
+
+
+        def paths():
+            return str(importlib.resources.files("app").joinpath("a.txt")), importlib.resources.files(__name__).joinpath("b.bin").open("rb")
+        """,  # noqa: E501 - the rewrite keeps the statement on its line
+        target=(3, 12),
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        pytest.param("from distutils.spawn import find_executable\nGIT = find_executable('git', None, 1)\n",
+                     "only find_executable(name[, path])", id="find-executable-extra-argument"),
+        pytest.param("from distutils.version import StrictVersion\nV = StrictVersion('1.0').version\n",
+                     "compared with another StrictVersion", id="strict-version-attribute"),
+        pytest.param("import distutils.util\n\ndef strtobool(x):\n    return x\n\n"
+                     "B = distutils.util.strtobool('yes')\n", "strtobool is bound", id="helper-name-taken"),
+        pytest.param("import imp\nM = imp.load_source('m', 'm.py')\n", "importlib.util.spec_from_file_location",
+                     id="imp-without-exact-rewrite"),
+        pytest.param("import pkg_resources\nV = pkg_resources.get_distribution('x').version\n"
+                     "E = pkg_resources.working_set\n", "pkg_resources.working_set", id="all-or-nothing"),
+        pytest.param("from pkg_resources import get_distribution, DistributionNotFound\n"
+                     "def f():\n    raise DistributionNotFound()\n", "other than in an except clause",
+                     id="not-found-raised"),
+    ],
+)
+def test_deprecated_refuses_more(tmp_path: Path, source: str, reason: str) -> None:
     result = run_fix(tmp_path, source)
     assert result.text is None
     refused = [change.outcome for change in result.changes if isinstance(change.outcome, Refused)]
