@@ -260,6 +260,8 @@ class Elsewhere:
                 if text is None or local not in text:
                     continue
                 relative = os.path.relpath(other)
+                if relative.startswith(os.pardir):
+                    relative = other
                 if patched in text:
                     line = text[: text.index(patched)].count("\n") + 1
                     return Refused(
