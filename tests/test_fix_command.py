@@ -191,6 +191,11 @@ def test_bad_files_are_skipped_in_one_line(tmp_path: Path) -> None:
         assert "PEP 810 lazy imports need Python 3.15" in lazy
     assert "./link.py: skipped: a symbolic link (fix its target instead)" in lines
     assert (outside / "real.py").read_text(encoding="utf-8").startswith("import json")
+    (tmp_path / "linked").symlink_to(outside, target_is_directory=True)
+    named = fix(tmp_path, "linked", "linked/real.py")
+    assert named.returncode == 0
+    assert "linked: skipped: a symbolic link (fix its target instead)" in named.stderr
+    assert (outside / "real.py").read_text(encoding="utf-8").startswith("import json")
 
 
 def test_other_modules_and_tests_keep_what_they_import(tmp_path: Path) -> None:

@@ -124,6 +124,11 @@ def discover(paths: list[str], linter: Linter, *, verbose: bool) -> list[str]:
     exclude = [*options.exclude, *options.extend_exclude]
     found: list[str] = []
     seen: set[str] = set()
+    for path in [path for path in paths if _through_link(path)]:
+        print(f"{path}: skipped: a symbolic link (fix its target instead)", file=sys.stderr)
+        paths = [other for other in paths if other != path]
+    if not paths:
+        return found
     for path in expand_paths(paths=paths, stdin_display_name="stdin", filename_patterns=options.filename,
                              exclude=exclude):  # fmt: skip
         if path == "-":
@@ -148,6 +153,18 @@ def project_files(paths: list[str]) -> list[str]:
     if not all(os.path.abspath(path).startswith(here) for path in paths):
         return []
     return [str(path) for path in python_files(["."])]
+
+
+def _through_link(path: str) -> bool:
+    """Whether the argument ``path`` is a symbolic link, or goes through one (for a relative path)."""
+    normal = os.path.normpath(path)
+    if os.path.islink(normal):
+        return True
+    if os.path.isabs(normal):
+        return False
+    parts = normal.split(os.sep)
+    prefixes = (os.path.join(*parts[:end]) for end in range(1, len(parts)) if parts[end - 1] != os.pardir)
+    return any(os.path.islink(prefix) for prefix in prefixes)
 
 
 def _parents_below(path: str, roots: list[str]) -> list[str]:
