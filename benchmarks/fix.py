@@ -7,7 +7,8 @@ Usage::
 Each SOURCE folder is copied to ``DIR/<its name>`` (an existing copy is
 replaced) and fixed there, in this process, with flake8's options at their
 defaults (``--isolated``): the same engine as the command, timed file by
-file. Then every changed file is compiled. The report gives, per code base,
+file. Then every changed file is compiled (parsed with libcst when it has
+PEP 810 ``lazy`` imports that the running Python cannot compile). The report gives, per code base,
 the files checked and changed, the findings fixed and left alone by reason,
 the files that failed to compile (there should be none) and the throughput
 in files per second. The copies stay in ``DIR`` for importing them and
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from flake8_import_cost.commands.fix import DEFAULT_TARGET, discover, target_version
-from flake8_import_cost.fix.engine import Elsewhere, Options, fix_file
+from flake8_import_cost.fix.engine import Elsewhere, Options, check_compiles, fix_file
 from flake8_import_cost.fix.registry import fixable_codes
 from flake8_import_cost.fix.source import write_atomic
 from flake8_import_cost.runner import Linter
@@ -63,10 +64,9 @@ def fix_tree(source: Path, work: Path, target: tuple[int, int]) -> dict[str, Any
             changed.append(path)
     seconds = time.perf_counter() - started
     for path in changed:
-        try:
-            compile(Path(path).read_bytes(), path, "exec", dont_inherit=True)
-        except SyntaxError as error:
-            broken.append(f"{path}: {error}")
+        problem = check_compiles(Path(path).read_text(encoding="utf-8"), path)
+        if problem is not None:
+            broken.append(f"{path}: {problem}")
     return {
         "source": str(source),
         "copy": str(copy),

@@ -578,6 +578,14 @@ def test_lazy_refuses(tmp_path: Path, source: str, kind: str) -> None:
     check_noop(tmp_path, source, kind, target=(3, 15))
 
 
+def test_lazy_needs_a_libcst_that_writes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_import_cost.fix import writer
+
+    monkeypatch.setattr(writer, "_LAZY", ())
+    check_noop(tmp_path, "import numpy\n\ndef f():\n    return numpy\n", "libcst", "install libcst 1.9 or later",
+               target=(3, 15))
+
+
 # -- deprecated (IMC102) ---------------------------------------------------------------------------------
 
 

@@ -33,7 +33,13 @@ def make_lazy(finding: Finding, ctx: FixContext) -> Fixed | Refused | None:
     """Write a slow import that nothing uses at import time as a PEP 810 ``lazy`` import."""
     if ctx.target < LAZY_IMPORTS:
         return None
+    from flake8_import_cost.fix.writer import writes_lazy_imports
+
     detail = moves.slow_import(finding)
+    if not writes_lazy_imports():
+        from importlib.metadata import version
+
+        return Refused("libcst", f"libcst {version('libcst')} cannot write lazy imports: install libcst 1.9 or later")
     if detail.lazy:
         return Refused("used-at-import-time", "the import is lazy already, and used at import time")
     analysed = moves.analyse(finding, ctx, lazy=True)

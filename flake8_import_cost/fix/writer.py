@@ -37,7 +37,15 @@ if TYPE_CHECKING:
     from flake8_import_cost.fix.plan import Key
 
 _IMPORTS = (cst.Import, cst.ImportFrom)
-_LAZY = (cst.LazyImport, cst.LazyImportFrom)
+#: PEP 810 imports, in a libcst that knows them (1.9 and later).
+_LAZY: tuple[type[cst.CSTNode], ...] = tuple(
+    getattr(cst, name) for name in ("LazyImport", "LazyImportFrom") if hasattr(cst, name)
+)
+
+
+def writes_lazy_imports() -> bool:
+    """Whether the installed libcst can write ``lazy import`` (PEP 810)."""
+    return len(_LAZY) == 2
 
 
 def write(module: cst.Module, plan: Plan) -> str:
