@@ -59,6 +59,11 @@ class Where:
         return self.via[0].node if self.via else node
 
     @property
+    def site(self) -> ast.expr | None:
+        """The import-time call that runs this code, if it is in a called function."""
+        return self.via[0].node if self.via else None
+
+    @property
     def calls(self) -> tuple[str, ...]:
         """How the calls that led here name their functions, outermost first."""
         return tuple(site.name for site in self.via)

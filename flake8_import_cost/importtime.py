@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flake8_import_cost.context import Where
+from flake8_import_cost.knowledge.deferred import DEFERRING_DECORATORS
 from flake8_import_cost.knowledge.consumers import (
     ITERATING_CALLS,
     ITERATING_METHODS,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
     _Visitor = Callable[["ImportTime", Any, Where], None]
     How = Literal["iterated", "sized", "printed", "indexed", "sliced", "truth", "formatted", "keyword", "method"]
     Extent = Literal["full", "partial", "none"]
-    Unfollowed = Literal["depth", "sites", "cycle", "async", "generator"]
+    Unfollowed = Literal["depth", "sites", "cycle", "async", "generator", "deferred"]
 
 #: Fields that hold no code: operator and context singletons, type comments.
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "type_comment"})
@@ -136,8 +137,10 @@ class ImportTime:
         """Why the walker did not walk the body of the same-module function that
         the import-time call ``site`` runs: ``depth`` (more than the call depth
         it follows), ``sites`` (the function's body was walked for enough call
-        sites already), ``cycle``, ``async`` (calling it builds a coroutine) or
-        ``generator`` (its body runs only when the generator is consumed)."""
+        sites already), ``cycle``, ``async`` (calling it builds a coroutine),
+        ``generator`` (its body runs only when the generator is consumed) or
+        ``deferred`` (a decorator such as Airflow's ``@task`` makes the call
+        build something that runs the body later)."""
         return self._unfollowed.get(site)
 
     def use(self, node: ast.expr, where: Where) -> Use | None:
@@ -447,6 +450,8 @@ class ImportTime:
             return "cycle"
         if self._sites.get(function, 0) >= MAX_SITES_PER_FUNCTION:
             return "sites"
+        if not isinstance(function, ast.Lambda) and self._defers_its_body(function):
+            return "deferred"
         if (
             not isinstance(function, ast.Lambda)
             and self._is_generator_function(function)
@@ -454,6 +459,18 @@ class ImportTime:
         ):
             return "generator"  # its body runs only when the generator is consumed
         return None
+
+    def _defers_its_body(self, function: FunctionNode) -> bool:
+        """Whether a decorator of ``function`` turns calling it into building a task (see
+        :mod:`~flake8_import_cost.knowledge.deferred`)."""
+        if not function.decorator_list:
+            return False
+        scope = self.names.defined_in(function)
+        for decorator in function.decorator_list:
+            name = self.names.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator, scope)
+            if name is not None and any(name == d or name.startswith(d + ".") for d in DEFERRING_DECORATORS):
+                return True
+        return False
 
     def _is_generator_function(self, function: FunctionNode) -> bool:
         """Whether ``function`` contains ``yield`` outside its nested scopes."""

@@ -215,6 +215,10 @@ class Names:
             scope = self._scopes[node] = Scope(node, self._enclosing)
         return scope
 
+    def defined_in(self, node: FunctionNode | ast.ClassDef) -> ScopeNode:
+        """The scope a function or class statement stands in (its decorators resolve there)."""
+        return self._enclosing.get(node, self.tree)
+
     def lookup(self, name: str, scope: ScopeNode) -> Lookup | None:
         """The bindings of ``name`` seen from ``scope``: the scope itself, the
         functions it is nested in (never a class body around a method), then

@@ -1,31 +1,66 @@
-"""What a file is, for the rules: application code, a build script, ...
+"""What a file is, for the rules: application code, a test module, or code the
+application never runs at start-up.
 
-Only application code runs when the program starts; a build script such as
-``setup.py`` is never imported by the program it builds, so what it does at
-its top level costs the program nothing (it still should not import the
-removed ``distutils``: IMC102 runs on it).
+Only application code runs when the program starts. Three other kinds are
+told apart from their paths:
+
+* **non-start-up code** (``import-cost-non-startup-paths``): build scripts
+  (``setup.py``), database migrations (Django's ``migrations/``, Alembic's),
+  Airflow's example DAGs, documentation configuration. The program that starts
+  never imports them, so what they do at their top level costs its start-up
+  nothing: only IMC102 runs on them (a removed module such as ``distutils``
+  breaks them all the same);
+* **test modules** (``test_*.py``, ``*_test.py``, ``tests.py``,
+  ``conftest.py``, and everything under a ``tests`` or ``test`` directory):
+  their imports are paid once per test run, at collection, not at every
+  start-up of the application, so IMC101 holds them to its own threshold,
+  ``import-cost-test-threshold-ms``; every other rule runs as on application
+  code (a query at import time in a test module runs at collection too).
 """
 
 from __future__ import annotations
 
+import os
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Literal
 
-    FileKind = Literal["application", "build"]
+    from flake8_import_cost.settings import Settings
 
-#: File names of build scripts.
-BUILD_SCRIPTS = frozenset({"setup.py"})
-#: The rules that run on a file of each kind other than application code.
-RULES_BY_KIND: dict[str, frozenset[str]] = {"build": frozenset({"IMC102"})}
+    FileKind = Literal["application", "test", "non-startup"]
+
+#: The rules that run on a file of each kind other than application code and tests.
+RULES_BY_KIND: dict[str, frozenset[str]] = {"non-startup": frozenset({"IMC102"})}
+#: Directory names whose files are test modules.
+TEST_DIRECTORIES = frozenset({"tests", "test"})
 
 
-def file_kind(filename: str) -> FileKind:
+def file_kind(filename: str, settings: Settings) -> FileKind:
     """What the file ``filename`` is, from its path."""
-    if filename.replace("\\", "/").rpartition("/")[2] in BUILD_SCRIPTS:
-        return "build"
-    return "application"
+    absolute = os.path.abspath(filename)
+    # Judged on the path below the working directory, where flake8 runs (an editor
+    # gives an absolute path): a project inside ``~/test/`` is not all tests.
+    relative = os.path.relpath(absolute, os.getcwd()) if absolute.startswith(os.getcwd() + os.sep) else filename
+    path = "/" + relative.replace("\\", "/").removeprefix("./").lstrip("/")
+    # flake8 makes a configured glob with a ``/`` absolute, from the configuration file's directory.
+    absolute = absolute.replace("\\", "/")
+    if any(fnmatchcase(path, p) or fnmatchcase(absolute, p) for p in settings.non_startup_paths):
+        return "non-startup"
+    return "test" if is_test_path(path) else "application"
+
+
+def is_test_path(path: str) -> bool:
+    """Whether the file at ``path`` is a test module, by its name or a ``tests``/``test`` directory."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name in ("tests.py", "conftest.py")
+        or bool(TEST_DIRECTORIES.intersection(parts[:-1]))
+    )
 
 
 def runs_on(code: str, kind: FileKind) -> bool:

@@ -45,7 +45,7 @@ def lint(
     warn: Warn,
 ) -> list[Finding]:
     """The findings of every enabled rule on one parsed file."""
-    ctx = FileContext(tree, filename, lines, settings, file_kind(filename))
+    ctx = FileContext(tree, filename, lines, settings, file_kind(filename, settings))
     try:
         ctx.importtime  # the walker and the name table, built once for every rule
     except Exception as error:  # noqa: BLE001 - contain any bug in the analysis
@@ -66,7 +66,25 @@ def lint(
     for code, extra in RULES.items():  # rules registered from outside the families
         if code not in DECLARED_CODES and enabled(code):
             findings.extend(_check(extra, ctx, warn))
+    if findings and ctx.settings.database() is not None:
+        findings = _weighted(findings, ctx, warn)
     return findings
+
+
+def _weighted(findings: list[Finding], ctx: FileContext, warn: Warn) -> list[Finding]:
+    """The findings with what a profiled start-up measured on their lines, without
+    those measured cheaper than ``import-cost-min-ms`` (unmeasured findings stay)."""
+    try:
+        costs = ctx.costs
+        if costs is None:
+            return findings
+        for finding in findings:
+            finding.measured_ms = costs.statement_ms(ctx.filename, finding.line)
+    except Exception as error:  # noqa: BLE001 - the figures are extra: never lose the findings over them
+        warn("weighting with the cost database", error)
+        return findings
+    minimum = ctx.settings.min_ms
+    return [f for f in findings if f.measured_ms is None or f.measured_ms >= minimum]
 
 
 def _wants(declared: Rule, ctx: FileContext, warn: Warn) -> bool:

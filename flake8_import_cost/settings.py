@@ -9,6 +9,7 @@ that names the option) for a bad value.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,17 @@ class SettingsError(ValueError):
 
 #: The manager attributes IMC201 always knows; ``import-cost-orm-managers`` adds to them.
 DEFAULT_ORM_MANAGERS = ("objects", "_default_manager", "_base_manager")
+#: The measured-cost database read when ``import-cost-db`` is not given, if it exists.
+DEFAULT_DB = ".import-cost.db"
+#: Code the application never imports at start-up (see :mod:`flake8_import_cost.policy`).
+DEFAULT_NON_STARTUP_PATHS = (
+    "*/setup.py",
+    "*/migrations/*.py",
+    "*/alembic/*.py",
+    "*/example_dags/*.py",
+    "*/docs/conf.py",
+    "*/noxfile.py",
+)
 
 
 class Settings:
@@ -30,7 +42,8 @@ class Settings:
 
     __slots__ = (
         "threshold_ms", "slow_modules", "max_iterations", "codegen_ms", "orm_managers", "heavy_callables",
-        "strict_modules", "strict_allow",
+        "strict_modules", "strict_allow", "test_threshold_ms", "import_time_use_ms", "core_modules",
+        "non_startup_paths", "db", "min_ms", "_database",
     )  # fmt: skip
 
     def __init__(
@@ -44,6 +57,12 @@ class Settings:
         heavy_callables: tuple[str, ...] = (),
         strict_modules: tuple[str, ...] = (),
         strict_allow: tuple[str, ...] = (),
+        test_threshold_ms: float = 100.0,
+        import_time_use_ms: float = 100.0,
+        core_modules: tuple[str, ...] = (),
+        non_startup_paths: tuple[str, ...] = DEFAULT_NON_STARTUP_PATHS,
+        db: str | None = None,
+        min_ms: float = 0.0,
     ) -> None:
         self.threshold_ms = threshold_ms
         #: Extra slow modules: name -> cost in ms, or ``None`` for "always slow".
@@ -58,18 +77,43 @@ class Settings:
         self.strict_modules = strict_modules
         #: Extra callables known to be side-effect free in strict modules.
         self.strict_allow = strict_allow
+        #: IMC101's threshold in test modules, whose imports are paid at test collection.
+        self.test_threshold_ms = test_threshold_ms
+        #: IMC101 reports a slow module that the file uses at import time only from this cost up.
+        self.import_time_use_ms = import_time_use_ms
+        #: Modules the application loads at start-up anyway: never worth deferring in one file.
+        self.core_modules = core_modules
+        #: Path globs of code the application never imports at start-up.
+        self.non_startup_paths = non_startup_paths
+        #: The measured-cost database: a path, ``"none"`` for none, ``None`` for the default.
+        self.db = db
+        #: Findings measured cheaper than this at start-up are hidden.
+        self.min_ms = min_ms
+        self._database: str | None | bool = False  # not resolved yet
+
+    def database(self) -> str | None:
+        """The cost database to read: the one given, else ``.import-cost.db`` when the
+        working directory has one; ``None`` for none. Resolved once."""
+        if self._database is False:
+            if self.db is None:
+                self._database = DEFAULT_DB if os.path.isfile(DEFAULT_DB) else None
+            else:
+                self._database = None if self.db == "none" else self.db
+        return self._database  # type: ignore[return-value]
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed."""
-        values = {name: getattr(self, name) for name in self.__slots__}
+        values = {name: getattr(self, name) for name in self.__slots__ if not name.startswith("_")}
         values.update(changes)
         return Settings(**values)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Settings) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+        return isinstance(other, Settings) and all(
+            getattr(self, n) == getattr(other, n) for n in self.__slots__ if not n.startswith("_")
+        )
 
     def __repr__(self) -> str:
-        return "Settings(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
+        return "Settings(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n[0] != "_") + ")"
 
 
 class Option:
@@ -121,6 +165,27 @@ def _patterns(option: str, raw: Any) -> tuple[str, ...]:
     return tuple(_items(raw))
 
 
+def _patterns_or_none(option: str, raw: Any) -> tuple[str, ...]:
+    """Patterns, where ``none`` stands for no pattern at all (to empty a default list)."""
+    patterns = _items(raw)
+    return () if [p.lower() for p in patterns] == ["none"] else tuple(patterns)
+
+
+def _database(option: str, raw: Any) -> str:
+    text = str(raw).strip()
+    if not text:
+        raise SettingsError(f"--{option}: expected a path or `none`, got {raw!r}")
+    return "none" if text.lower() == "none" else text
+
+
+def _modules(option: str, raw: Any) -> tuple[str, ...]:
+    names = _items(raw)
+    for name in names:
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise SettingsError(f"--{option}: {name!r} is not a module name")
+    return tuple(dict.fromkeys(names))
+
+
 def _slow_modules(option: str, raw: Any) -> dict[str, float | None]:
     result: dict[str, float | None] = {}
     for item in _items(raw):
@@ -157,6 +222,54 @@ OPTIONS: tuple[Option, ...] = (
         "threshold_ms",
         "MS",
         "IMC101: report imports that cost at least MS milliseconds",
+        lambda name, raw: _number(name, raw),
+    ),
+    Option(
+        "import-cost-test-threshold-ms",
+        "test_threshold_ms",
+        "MS",
+        "IMC101: the threshold in test modules, whose imports are paid at test collection, not at start-up",
+        lambda name, raw: _number(name, raw),
+    ),
+    Option(
+        "import-cost-import-time-use-ms",
+        "import_time_use_ms",
+        "MS",
+        "IMC101: report a slow module that the file uses at import time only when it costs at least MS",
+        lambda name, raw: _number(name, raw),
+    ),
+    Option(
+        "import-cost-core-modules",
+        "core_modules",
+        "LIST",
+        "IMC101: modules the application loads at start-up anyway, never reported, comma-separated",
+        _modules,
+        comma_separated_list=True,
+    ),
+    Option(
+        "import-cost-non-startup-paths",
+        "non_startup_paths",
+        "GLOBS",
+        "path globs of files the application never imports at start-up, comma-separated, or `none`;"
+        " only the deprecated-import rule runs on them",
+        _patterns_or_none,
+        comma_separated_list=True,
+        normalize_paths=True,
+    ),
+    Option(
+        "import-cost-db",
+        "db",
+        "PATH",
+        "the measured-cost database that weights findings with measured costs and gives IMC203;"
+        " `none` for none (default: .import-cost.db when it exists in the working directory)",
+        _database,
+        normalize_paths=True,
+    ),
+    Option(
+        "import-cost-min-ms",
+        "min_ms",
+        "MS",
+        "hide findings whose line was measured cheaper than MS at start-up (unmeasured ones stay)",
         lambda name, raw: _number(name, raw),
     ),
     Option(
@@ -229,7 +342,7 @@ def register(option_manager: Any) -> None:
             parse_from_config=True,
             comma_separated_list=option.comma_separated_list,
             normalize_paths=option.normalize_paths,
-            help=f"{option.help} (default: {_shown_default(default)})",
+            help=option.help if "(default" in option.help else f"{option.help} (default: {_shown_default(default)})",
         )
 
 

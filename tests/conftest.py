@@ -8,7 +8,9 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from flake8_import_cost import costdb
 
 #: One line of flake8's default output: ``path:line:col: CODE message``.
 OUTPUT_LINE = r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$"
@@ -98,3 +100,46 @@ def run_flake8(
 def imc_only(result: Flake8Result) -> list[Reported]:
     """The findings of this plugin in ``result``."""
     return [finding for finding in result.findings if finding.code.startswith("IMC")]
+
+
+def write_database(directory: Path, database: str, filename: str, figures: dict[str, Any]) -> None:
+    """Write ``directory/database``, a real cost database with the figures of a
+    ``# measured: {...}`` comment: ``modules`` (cumulative ms at start-up),
+    ``isolated`` (ms from a measure run), ``statements`` (line -> ms),
+    ``queries`` (line -> [count, ms]), ``functions`` (def line -> [count, ms,
+    name]: queries a start-up function ran) and ``importers`` (module ->
+    ["path:line", ...]; a path with ``site-packages`` is outside the project)."""
+    root = str(directory)
+    profile = costdb.Run("profile", project_root=root, command=["case"], repeat=1)
+    isolated = costdb.Run("measure", project_root=root, command=["case"], repeat=1)
+    seq = 0
+    for name, ms in figures.get("modules", {}).items():
+        spread = costdb.Spread([ms * 1000])
+        profile.modules.append(costdb.ModuleTiming("", len(profile.modules), name, None, 0, None, spread, spread))
+    for name, ms in figures.get("isolated", {}).items():
+        spread = costdb.Spread([ms * 1000])
+        isolated.modules.append(costdb.ModuleTiming(name, 0, name, None, 0, None, spread, spread))
+    for line, ms in figures.get("statements", {}).items():
+        path, spread = str(directory / filename), costdb.Spread([ms * 1000])
+        profile.statements.append(costdb.StatementTiming(path, int(line), "m", "module", spread))
+    for line, (count, ms) in figures.get("queries", {}).items():
+        for _ in range(count):
+            seq += 1
+            profile.queries.append(
+                costdb.Query(seq, "SELECT 1", ms * 1000 / count, "django", str(directory / filename), int(line))
+            )
+    for line, (count, ms, function) in figures.get("functions", {}).items():
+        for _ in range(count):
+            seq += 1
+            path = str(directory / filename)
+            profile.queries.append(
+                costdb.Query(seq, "SELECT 1", ms * 1000 / count, "django", None, None, path, int(line), function)
+            )
+    for module, lines in figures.get("importers", {}).items():
+        for shown in lines:
+            path, _, line = shown.rpartition(":")
+            where = path if os.path.isabs(path) else str(directory / path)
+            profile.imports.append(costdb.ImportEdge(len(profile.imports), module, where, int(line), False))
+    for run in (isolated, profile):
+        if run.modules or run.statements or run.queries or run.imports:
+            costdb.write_run(directory / database, run)

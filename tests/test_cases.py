@@ -23,12 +23,17 @@ them, and each module is checked as a file of its own in which the other
 modules' lines are blank, so line numbers stay those of the case file (this
 matters for rules that report once per module, such as IMC501). A module's own
 ``# flake8-options:`` line adds to the shared one, and a ``# filename: NAME``
-line gives it the file name it is checked under (``setup.py``, ``tests/test_x.py``).
+line gives it the file name it is checked under (``setup.py``, ``tests/test_x.py``),
+and a ``# measured: {...}`` line a real cost database with those figures (see
+:func:`write_database`);
+modules with the same options are written into one directory, so that a
+module can be a package's ``__init__.py`` or the test that patches another.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import shlex
 import tempfile
@@ -38,9 +43,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Reported, run_flake8
+from conftest import Reported, run_flake8, write_database
 
 from flake8_import_cost.rules import all_rules
 
@@ -52,6 +58,7 @@ CASE_FILES = sorted(CASES.glob("*.py"))  # noqa: IMC402
 _OPTIONS = r"^#\s*flake8-options:(?P<options>.*)$"
 _MODULE = r"^#\s*module:(?P<label>.*)$"
 _FILENAME = r"^#\s*filename:\s*(?P<name>\S+)\s*$"
+_MEASURED = r"^#\s*measured:\s*(?P<figures>\{.*\})\s*$"
 _EXPECTATION = r"^#\s*(?:IMC\d{3}\b|silent\s+known-bug:)"
 _CODE = r'\s*(?P<code>IMC\d{3})(?::(?P<col>\d+))?(?P<fragments>(?:\s+"[^"]*")*)'
 _FRAGMENT = r'"([^"]*)"'
@@ -84,6 +91,8 @@ class Module:
     text: str
     lines: dict[int, Line] = field(default_factory=dict)
     filename: str | None = None
+    #: What a cost database measured for this module (see :func:`write_database`).
+    measured: dict[str, Any] | None = None
 
 
 @dataclass
@@ -176,6 +185,10 @@ def parse_case(path: Path) -> Case:
             filename_line = re.match(_FILENAME, comment)
             if filename_line and number >= first and starts:
                 module.filename = filename_line["name"]
+            measured = re.match(_MEASURED, comment)
+            if measured and number >= first and starts:
+                module.measured = json.loads(measured["figures"])
+                options.append(f"--import-cost-db=costs-{len(modules)}.db")  # one database per module
             expectation = parse_expectation(comment, number, path.name)
             if expectation is not None:
                 module.lines[number] = expectation
@@ -189,14 +202,19 @@ def run_case(path: Path) -> dict[str, tuple[list[Reported], str, int]]:
     """Run flake8 on every module of a case: label -> (findings, stderr, exit code)."""
     case = parse_case(path)
     results: dict[str, tuple[list[Reported], str, int]] = {}
-    groups: dict[tuple[tuple[str, ...], int], list[tuple[str, Module]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[str, Module]]] = {}
     for index, module in enumerate(case.modules):
         filename = f"{case.name}.py" if len(case.modules) == 1 else f"{case.name}_{index:02d}.py"
-        # A module with a file name of its own is checked in a directory of its own.
-        group = (module.options, index if module.filename else -1)
-        groups.setdefault(group, []).append((module.filename or filename, module))
-    for (options, _), members in groups.items():
+        # Modules with the same options share a directory (a package and its modules, a test and the module it patches).
+        groups.setdefault(module.options, []).append((module.filename or filename, module))
+    for options, members in groups.items():
+        names = [name for name, _ in members]
+        assert len(names) == len(set(names)), f"{case.name}: two modules named alike in one directory: {names}"
         with tempfile.TemporaryDirectory() as directory:
+            for name, module in members:
+                if module.measured is not None:
+                    database = next(o for o in module.options if o.startswith("--import-cost-db=costs-"))
+                    write_database(Path(directory), database.partition("=")[2], name, module.measured)
             result = run_flake8(Path(directory), {name: m.text for name, m in members}, *BASE_OPTIONS, *options)
             for name, module in members:
                 found = [f for f in result.findings if Path(f.path).as_posix().removeprefix("./") == name]

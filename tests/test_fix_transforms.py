@@ -23,7 +23,7 @@ from flake8_import_cost.fix.registry import fixable_codes, transforms
 from flake8_import_cost.runner import Linter
 
 #: Slow modules for the cases: ``json`` and ``decimal`` are listed slow so that the fixed code really runs.
-SLOW = "--import-cost-slow-modules=numpy,pandas,openpyxl,json,decimal,yaml"
+SLOW = "--import-cost-slow-modules=numpy,pandas,openpyxl,json,decimal,yaml,acme"
 
 
 def run_fix(
@@ -101,46 +101,46 @@ def test_defer_into_every_function_with_aliases(tmp_path: Path) -> None:
     check_transformed(
         tmp_path,
         """\
-        import numpy as np, os
-        from pandas import DataFrame as DF, read_csv
+        import acme as ac, os
+        from openpyxl import Workbook as WB, load_workbook
 
 
         def table(rows):
-            return DF(rows)
+            return WB(rows)
 
 
         def load(path):
             import sys
-            return read_csv(path), np.zeros(1), sys
+            return load_workbook(path), ac.zeros(1), sys
 
 
         class Report:
             def frame(self):
-                return DF([]), np.ones(2)
+                return WB([]), ac.ones(2)
         """,
         """\
         import os
 
 
         def table(rows):
-            from pandas import DataFrame as DF
+            from openpyxl import Workbook as WB
 
-            return DF(rows)
+            return WB(rows)
 
 
         def load(path):
             import sys
-            import numpy as np
-            from pandas import read_csv
-            return read_csv(path), np.zeros(1), sys
+            import acme as ac
+            from openpyxl import load_workbook
+            return load_workbook(path), ac.zeros(1), sys
 
 
         class Report:
             def frame(self):
-                import numpy as np
-                from pandas import DataFrame as DF
+                import acme as ac
+                from openpyxl import Workbook as WB
 
-                return DF([]), np.ones(2)
+                return WB([]), ac.ones(2)
         """,
     )
 
@@ -207,6 +207,34 @@ def test_defer_nested_function_and_lambda_inside_a_function(tmp_path: Path) -> N
     )
 
 
+def test_defer_every_statement_of_one_package(tmp_path: Path) -> None:
+    """One finding covers every import of a package in the file: all of them move, or none."""
+    check_transformed(
+        tmp_path,
+        """\
+        import os
+        import acme as ac
+        from acme.charts import bar
+
+
+        def draw():
+            return ac.figure(), bar(os.sep)
+        """,
+        """\
+        import os
+
+
+        def draw():
+            import acme as ac
+            from acme.charts import bar
+
+            return ac.figure(), bar(os.sep)
+        """,
+    )
+    check_noop(tmp_path, "import acme\nfrom acme.charts import bar\n\nBAR = bar()\n\ndef f():\n    return acme\n",
+               "used-at-import-time", "bar is used at import time (line 4)")
+
+
 def test_defer_with_annotations_goes_under_type_checking_too(tmp_path: Path) -> None:
     check_transformed(
         tmp_path,
@@ -264,15 +292,12 @@ def test_defer_with_annotations_goes_under_type_checking_too(tmp_path: Path) -> 
                      "declared global in f()", id="global"),
         pytest.param("import xml.dom\nimport yaml.constructor\n\ndef f():\n    return yaml.load\n", "side-effect",
                      "`import yaml.constructor` is read as yaml", id="submodule-read-as-package"),
-        pytest.param("import json\n", "unused", "side effects", id="registration-import"),
         pytest.param("try:\n    import json\nexcept ImportError:\n    json = None\n\ndef f():\n    return json\n",
                      "try", "try statement", id="try-except-import-error"),
         pytest.param("import sys\nif sys.platform == 'win32':\n    import json\n\ndef f():\n    return json\n",
                      "condition", "under a condition", id="condition"),
         pytest.param("import warnings\nwith warnings.catch_warnings():\n    import json\n\ndef f():\n    return json\n",
                      "with", "with block", id="with"),
-        pytest.param("class A:\n    import json\n\n    def f(self):\n        return self.json\n", "class-body",
-                     "class attributes", id="class-body"),
         pytest.param("import json\nHANDLER = lambda: json.dumps(1)\n", "outside-function", "a lambda or generator",
                      id="module-level-lambda"),
         pytest.param("from json import *\n\ndef f():\n    return dumps(1)\n", "star", "star import", id="star"),
@@ -285,6 +310,7 @@ def test_defer_refuses(tmp_path: Path, source: str, kind: str, reason: str) -> N
 def test_defer_refuses_in_a_package_init(tmp_path: Path) -> None:
     check_noop(tmp_path, "import json\n\ndef f():\n    return json\n", "re-exported", "package __init__",
                name="pkg/__init__.py")
+    check_noop(tmp_path, "import json\n", "re-exported", "package __init__", name="pkg/__init__.py")
 
 
 # -- type-checking ---------------------------------------------------------------------------------------
@@ -443,9 +469,11 @@ def test_type_checking_never_uses_a_typing_import_bound_after_the_block(tmp_path
     ("source", "reason"),
     [
         pytest.param("from __future__ import annotations\nimport numpy as np\nfrom pydantic import BaseModel\n\n"
-                     "class M(BaseModel):\n    a: np.ndarray\n", "imports pydantic", id="pydantic"),
+                     "class M(BaseModel):\n    a: np.ndarray\n", "a framework reads at run time (line 6)",
+                     id="pydantic"),
         pytest.param("from __future__ import annotations\nimport dataclasses\nimport numpy as np\n\n"
-                     "@dataclasses.dataclass\nclass M:\n    a: np.ndarray\n", "class M", id="dataclass"),
+                     "@dataclasses.dataclass\nclass M:\n    a: np.ndarray\n", "a framework reads at run time (line 7)",
+                     id="dataclass"),
         pytest.param("from __future__ import annotations\nimport numpy as np\nfrom app import router\n\n"
                      "@router.get('/')\ndef view(a: np.ndarray):\n    pass\n", "decorator router.get('/')",
                      id="decorated-route"),
@@ -510,27 +538,27 @@ def test_lazy_import_for_3_15(tmp_path: Path) -> None:
     check_transformed(
         tmp_path,
         """\
-        import os, numpy as np
-        from pandas import DataFrame
+        import os, acme as ac
+        from yaml import safe_load
         import sys
         if sys.platform == "linux":
             import openpyxl
 
 
-        def f(a: np.ndarray):
-            return DataFrame(), openpyxl, os
+        def f(a: ac.Array):
+            return safe_load("1"), openpyxl, os
         """,
         """\
         import os
-        lazy import numpy as np
-        lazy from pandas import DataFrame
+        lazy import acme as ac
+        lazy from yaml import safe_load
         import sys
         if sys.platform == "linux":
             lazy import openpyxl
 
 
-        def f(a: np.ndarray):
-            return DataFrame(), openpyxl, os
+        def f(a: ac.Array):
+            return safe_load("1"), openpyxl, os
         """,
         target=(3, 15),
     )
@@ -564,14 +592,14 @@ def test_lazy_adds_to_an_existing_lazy_modules_list(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("source", "kind"),
     [
-        pytest.param("try:\n    import numpy\nexcept ImportError:\n    numpy = None\n", "try", id="try"),
+        pytest.param("try:\n    import numpy\nexcept ImportError:\n    numpy = None\n\ndef f():\n    return numpy\n",
+                     "try", id="try"),
         pytest.param("import warnings\nwith warnings.catch_warnings():\n    import numpy\n\ndef f():\n"
                      "    return numpy\n", "with", id="with"),
         pytest.param("from numpy import *\n", "star", id="star"),
         pytest.param("import numpy\nX = numpy.zeros(1)\n", "used-at-import-time", id="used-at-import-time"),
         pytest.param("__lazy_modules__ = ['numpy']\nimport numpy\nX = numpy.zeros(1)\n", "used-at-import-time",
                      id="listed-lazy-and-used"),
-        pytest.param("import numpy\n", "unused", id="side-effect-import"),
     ],
 )
 def test_lazy_refuses(tmp_path: Path, source: str, kind: str) -> None:
@@ -779,6 +807,16 @@ def test_deprecated_needs_packaging(tmp_path: Path) -> None:
     result = fix_file(str(path), Linter(["--isolated"]), Options(fixable_codes(), (3, 10), packaging=False))
     assert result.text is None
     assert "packaging is not installed" in result.changes[0].describe()
+
+
+def test_a_failing_transform_leaves_its_finding_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_import_cost.fix import defer
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(defer.moves, "analyse", broken)
+    check_noop(tmp_path, "import json\n\ndef f():\n    return json\n", "internal", "RuntimeError: boom")
 
 
 def test_every_transform_is_documented() -> None:

@@ -191,6 +191,34 @@ def test_calls_not_followed_and_why() -> None:
     assert len(calls(walker)["work"]) == 1
 
 
+def test_a_task_decorator_defers_the_body() -> None:
+    walker = walk(
+        """
+        from airflow.sdk import task
+
+        @task.python(retries=2)
+        def later():
+            work()
+
+        @task
+        def also_later():
+            work()
+
+        @other
+        def now():
+            work()
+
+        later()
+        also_later()
+        now()
+        """
+    )
+    reasons = {call.func.id: walker.unfollowed(call) for call, _ in walker.nodes(ast.Call)
+               if isinstance(call.func, ast.Name) and call.func.id != "work"}  # fmt: skip
+    assert reasons == {"later": "deferred", "also_later": "deferred", "now": None}
+    assert [where.calls for where in calls(walker)["work"]] == [("now",)]
+
+
 def test_a_function_called_from_many_sites_is_walked_for_the_first_sixteen() -> None:
     walker = walk("def f():\n    work()\n" + "f()\n" * 20)
     sites = [call for call, _ in walker.nodes(ast.Call) if isinstance(call.func, ast.Name) and call.func.id == "f"]

@@ -122,3 +122,41 @@ def test_measure_rejects_code() -> None:
         measure_module("os; print(1)")
     with pytest.raises(ValueError, match="not a module name"):
         measure_module("os", preload=["sys\nprint(1)"])
+
+
+def test_parse_only_the_exact_layout() -> None:
+    """A module can print anything to stderr: only CPython's own layout is a record."""
+    text = (
+        "import time: 1 | 2 | fake\n"
+        "import time:  1 |  2 | fake\n"
+        "import time:         1 |          2 |  odd_indent\n"
+        "import time:         1 |          2 | two words\n"
+        "import time:        12 |         34 |   real\n"
+        "import time: 1234567890 | 12345678901 | big\n"
+    )
+    assert parse_importtime(text) == [ImportRecord("real", 12, 34, 1), ImportRecord("big", 1234567890, 12345678901, 0)]
+
+
+def test_parse_skips_cached_lines_of_python_3_14() -> None:
+    """``-X importtime=2`` (3.14) adds lines for modules already imported; they carry no timing."""
+    text = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:        57 |         57 |   pkg.sub\n"
+        "import time: cached    | cached     |     os\n"
+        "import time: cached    | cached     | sys\n"
+        "import time:        30 |         87 | pkg\n"
+    )
+    assert parse_importtime(text) == [ImportRecord("pkg.sub", 57, 57, 1), ImportRecord("pkg", 30, 87, 0)]
+
+
+@pytest.mark.parametrize("version", ["3.10", "3.12", "3.13"])
+def test_parse_real_reports_of_other_versions(version: str) -> None:
+    pythons = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    if not pythons:
+        pytest.skip(f"no Python {version}")
+    command = [str(pythons[-1]), "-X", "importtime", "-c", "import email.mime.text"]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("import time: self [us]")]
+    records = parse_importtime(result.stderr)
+    assert len(records) == len(lines)  # every line is a record, and parses
+    assert records[-1] == ImportRecord("email.mime.text", records[-1].self_us, records[-1].cumulative_us, 0)

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from catalog.utils import sku_is_valid  # expect-measured: IMC101
+
 CURRENCY = "GBP"
 SHOP_NAME = "Example Shop"
 
@@ -186,8 +188,14 @@ def build_item(product, base_url: str) -> FeedItem:
     )
 
 
+def has_valid_sku(product) -> bool:
+    """Whether the product's SKU (``ABC-12345-7``) ends with the right check digit."""
+    _prefix, number, digit = product.sku.split("-")
+    return sku_is_valid(int(number), int(digit))
+
+
 def build_page(products, partner: str, base_url: str) -> FeedPage:
-    """One page of the feed for ``partner``."""
-    items = tuple(build_item(product, base_url) for product in products)
+    """One page of the feed for ``partner``; products whose SKU is wrong are left out."""
+    items = tuple(build_item(product, base_url) for product in products if has_valid_sku(product))
     header = FeedHeader(partner, timezone.now(), CURRENCY, len(items))
     return FeedPage(header, items, errors=(), next_cursor=None)

@@ -147,7 +147,7 @@ def discover(paths: list[str], linter: Linter, *, verbose: bool) -> list[str]:
 def project_files(paths: list[str]) -> list[str]:
     """The Python files of the project the paths are in (the working directory, when it holds them all),
     fixed or not: its tests may patch or import what a fix would move."""
-    from flake8_import_cost.commands.strict import python_files
+    from flake8_import_cost.commands import python_files
 
     here = os.path.abspath(".")
     if not all(os.path.abspath(path).startswith(here) for path in paths):

@@ -9,21 +9,24 @@ today; ``--apply`` adds the marker line to those.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from flake8_import_cost.commands import COMMANDS, UsageError, add_config_option, existing_paths, flake8_argv
+from flake8_import_cost.commands import (
+    COMMANDS,
+    UsageError,
+    add_config_option,
+    existing_paths,
+    flake8_argv,
+    python_files,
+)
 from flake8_import_cost.rules import MARKER
 
 if TYPE_CHECKING:
     from flake8_import_cost.runner import Linter
 
 STRICT_CODES = frozenset({"IMC901", "IMC902"})
-
-_SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 
 
 class ModuleStatus(NamedTuple):
@@ -34,25 +37,6 @@ class ModuleStatus(NamedTuple):
     strict: bool
     findings: int
     has_code: bool
-
-
-def python_files(paths: Iterable[str]) -> Iterator[Path]:
-    """The ``.py`` files under ``paths``, skipping hidden, cache and virtualenv directories."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            yield path
-            continue
-        for directory, subdirectories, files in os.walk(path):
-            subdirectories[:] = sorted(d for d in subdirectories if _searched(Path(directory, d)))
-            for name in sorted(files):
-                if name.endswith(".py"):
-                    yield Path(directory, name)
-
-
-def _searched(directory: Path) -> bool:
-    name = directory.name
-    return not name.startswith(".") and name not in _SKIPPED_DIRECTORIES and not (directory / "pyvenv.cfg").exists()
 
 
 def check(path: Path, linter: Linter) -> ModuleStatus | None:

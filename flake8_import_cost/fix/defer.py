@@ -32,7 +32,7 @@ def defer(finding: Finding, ctx: FixContext) -> Fixed | Refused | None:
     if isinstance(analysed, Refused):
         return analysed
     detail = moves.slow_import(finding)
-    edits: list[Edit] = moves.drop_edits(ctx, detail.node, analysed)
+    edits: list[Edit] = moves.drop_edits(ctx, analysed)
     by_function: dict[ast.FunctionDef | ast.AsyncFunctionDef, list[ImportSpec]] = {}
     for entry in analysed:
         for function in entry.functions:

@@ -116,7 +116,11 @@ def fix_file(path: str, linter: Linter, options: Options) -> FileResult:
     weighed.sort(key=lambda item: (-(item[1].ms or 0.0), item[0].line, item[0].col))
     changes: list[Change] = []
     for finding, saves in weighed:
-        answer = registry.fix(finding, ctx)
+        try:
+            answer = registry.fix(finding, ctx)
+        except Exception as error:  # noqa: BLE001 - a bug in one transform leaves that finding alone, not the run
+            failed = f"the fix failed ({type(error).__name__}: {error}); please report this bug"
+            answer = "?", Refused("internal", failed)
         if answer is None:
             continue
         name, outcome = answer

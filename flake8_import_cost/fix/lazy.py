@@ -45,16 +45,22 @@ def make_lazy(finding: Finding, ctx: FixContext) -> Fixed | Refused | None:
     analysed = moves.analyse(finding, ctx, lazy=True)
     if isinstance(analysed, Refused):
         return analysed
-    node = detail.node
-    listed = _lazy_modules(ctx, node)
+    listed = _lazy_modules(ctx, detail.node)
     if listed is not None:
-        edit: list[Edit] = [AddToList(ctx.plan.key(listed), detail.imported)]
-        return Fixed(edit, f"added {detail.imported} to __lazy_modules__ (PEP 810)")
-    if moves.covers_statement(node, analysed):
-        return Fixed([MakeLazy(ctx.plan.key(node))], f"made the import of {detail.module} lazy (PEP 810)")
-    edits = moves.drop_edits(ctx, node, analysed)
-    code = [entry.spec.code(lazy=True) for entry in analysed]
-    edits.append(Insert("after", ctx.plan.key(node), code))
+        modules: list[str] = []
+        for node, entries in moves.statements(analysed):
+            found = [node.module or ""] if isinstance(node, ast.ImportFrom) else [e.spec.module for e in entries]
+            modules.extend(module for module in found if module not in modules)
+        at = ctx.plan.key(listed)
+        return Fixed([AddToList(at, module) for module in modules], f"added {', '.join(modules)} to __lazy_modules__"
+                     " (PEP 810)")  # fmt: skip
+    edits: list[Edit] = []
+    for node, entries in moves.statements(analysed):
+        if moves.covers_statement(node, entries):
+            edits.append(MakeLazy(ctx.plan.key(node)))
+        else:
+            edits.extend(moves.drop_edits(ctx, entries))
+            edits.append(Insert("after", ctx.plan.key(node), [entry.spec.code(lazy=True) for entry in entries]))
     return Fixed(edits, f"made the import of {detail.module} lazy (PEP 810)")
 
 

@@ -37,13 +37,16 @@ PLACEMENT = {
 
 
 class Moved:
-    """One name a slow import binds, and where the module reads it."""
+    """One name a slow import binds, the statement that binds it, and where the module reads it."""
 
-    __slots__ = ("local", "spec", "references", "functions", "typing", "loose")
+    __slots__ = ("local", "spec", "statement", "references", "functions", "typing", "loose")
 
-    def __init__(self, local: str, spec: ImportSpec, references: list[Reference]) -> None:
+    def __init__(
+        self, local: str, spec: ImportSpec, statement: ast.Import | ast.ImportFrom, references: list[Reference]
+    ) -> None:
         self.local = local
         self.spec = spec
+        self.statement = statement
         self.references = references
         #: Reads run by function bodies, by the innermost function that runs them.
         self.functions: dict[FunctionNode, list[Reference]] = {}
@@ -93,7 +96,8 @@ def trailing_comment(ctx: FixContext, node: ast.stmt) -> str:
 
 
 def analyse(finding: Finding, ctx: FixContext, *, lazy: bool = False) -> list[Moved] | Refused:
-    """The names of the slow import of ``finding``, or why it cannot move.
+    """The names of the slow imports of ``finding`` (one or more statements that import one
+    package), or why they cannot move.
 
     ``lazy``: for a PEP 810 ``lazy`` import, which may stand under a module-level
     ``if`` and may be read by a lambda at module level (it is imported then).
@@ -101,21 +105,35 @@ def analyse(finding: Finding, ctx: FixContext, *, lazy: bool = False) -> list[Mo
     detail = slow_import(finding)
     if None in detail.names:
         return Refused("star", "a star import cannot be moved")
-    node = detail.node
-    placement = ctx.block_of(node)
-    if placement is not None and not (lazy and placement == "condition"):
-        kind, reason = PLACEMENT[placement]
-        return Refused(kind, reason)
-    by_name = specs(node, trailing_comment(ctx, node))
+    by_name: dict[str, tuple[ImportSpec, ast.Import | ast.ImportFrom]] = {}
+    for node in detail.statements:
+        placement = ctx.block_of(node)
+        if placement is not None and not (lazy and placement == "condition"):
+            kind, reason = PLACEMENT[placement]
+            return Refused(kind, reason if len(detail.statements) == 1 else f"{reason} (line {node.lineno})")
+        for local, spec in specs(node, trailing_comment(ctx, node)).items():
+            by_name.setdefault(local, (spec, node))
+    if detail.patched and not lazy:
+        return Refused("used-elsewhere", f"the tests patch {detail.patched[0]}, which moving the import would break")
     moved: list[Moved] = []
-    for local in detail.names:
-        assert local is not None
+    for name in dict.fromkeys(detail.names):
+        assert name is not None
+        local = name
+        if local not in by_name:
+            continue  # bound by an import that is lazy already
         refused = ctx.refuse_binding(local)
         if refused is not None and not (lazy and refused.kind == "re-exported" and ctx.is_package_init):
             return refused
         used = ctx.import_time_use(local)
         if used is not None:
             return Refused("used-at-import-time", f"{local} is used at import time ({used})")
+        kinds = ctx.usage.kinds([local])
+        if "runtime" in kinds and not lazy:
+            first = ctx.usage.first_use(local)
+            where = f" (line {first.lineno})" if first is not None else ""
+            return Refused(
+                "runtime-annotation", f"{local} is used in an annotation that a framework reads at run time{where}"
+            )
         line = ctx.eager_annotation_use(local)
         if line is not None:
             return Refused(
@@ -126,8 +144,9 @@ def analyse(finding: Finding, ctx: FixContext, *, lazy: bool = False) -> list[Mo
         found, _ = ctx.references(local)
         if not found:
             return Refused("unused", f"{local} is not used in this module (it may be imported for its side effects)")
-        entry = Moved(local, by_name[local], found)
-        refused = _side_effect(entry, node, ctx)
+        spec, node = by_name[local]
+        entry = Moved(local, spec, node, found)
+        refused = _side_effect(entry, ctx)
         if refused is not None:
             return refused
         if entry.loose and not lazy:
@@ -137,10 +156,12 @@ def analyse(finding: Finding, ctx: FixContext, *, lazy: bool = False) -> list[Mo
                 f"{local} is used outside any function body (line {line}: a lambda or generator defined at import)",
             )
         moved.append(entry)
+    if not moved:
+        return Refused("used-at-import-time", "the imports are lazy already")
     return moved
 
 
-def _side_effect(entry: Moved, node: ast.Import | ast.ImportFrom, ctx: FixContext) -> Refused | None:
+def _side_effect(entry: Moved, ctx: FixContext) -> Refused | None:
     """``import a.b`` read as ``a.c``: the import may be there to load ``a.b`` for its side effects."""
     spec = entry.spec
     if spec.name is not None or spec.asname or "." not in spec.module:
@@ -165,10 +186,17 @@ def _side_effect(entry: Moved, node: ast.Import | ast.ImportFrom, ctx: FixContex
     return None
 
 
-def drop_edits(ctx: FixContext, node: ast.Import | ast.ImportFrom, moved: list[Moved]) -> list[Edit]:
-    """Remove the moved names from the import statement (the statement, when nothing is left)."""
-    at = ctx.plan.key(node)
-    return [DropAlias(at, entry.local) for entry in moved]
+def drop_edits(ctx: FixContext, moved: list[Moved]) -> list[Edit]:
+    """Remove the moved names from their import statements (a statement, when nothing is left of it)."""
+    return [DropAlias(ctx.plan.key(entry.statement), entry.local) for entry in moved]
+
+
+def statements(moved: list[Moved]) -> list[tuple[ast.Import | ast.ImportFrom, list[Moved]]]:
+    """The moved names by the statement that binds them, in source order."""
+    grouped: dict[ast.Import | ast.ImportFrom, list[Moved]] = {}
+    for entry in moved:
+        grouped.setdefault(entry.statement, []).append(entry)
+    return sorted(grouped.items(), key=lambda item: (item[0].lineno, item[0].col_offset))
 
 
 def covers_statement(node: ast.Import | ast.ImportFrom, moved: list[Moved]) -> bool:

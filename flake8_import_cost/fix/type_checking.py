@@ -70,8 +70,7 @@ def move_under_type_checking(finding: Finding, ctx: FixContext) -> Fixed | Refus
         return analysed
     if any(entry.functions for entry in analysed):
         return None  # read inside functions too: ``defer`` moves it there, and calls back here for the rest
-    node = moves.slow_import(finding).node
-    edits = moves.drop_edits(ctx, node, analysed)
+    edits = moves.drop_edits(ctx, analysed)
     more = annotation_edits(ctx, analysed)
     if isinstance(more, Refused):
         return more

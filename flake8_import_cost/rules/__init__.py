@@ -72,6 +72,10 @@ def _mentions_generators(ctx: FileContext) -> bool:
     return mentions(ctx.source, GENERATOR_WORDS)
 
 
+def _has_database(ctx: FileContext) -> bool:
+    return ctx.settings.database() is not None
+
+
 def _may_be_strict(ctx: FileContext) -> bool:
     return bool(ctx.settings.strict_modules) or has_marker(ctx.tree, ctx.lines)
 
@@ -127,6 +131,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family("orm", Rule("IMC201", "import-time-orm-query", wanted=_mentions_orm)),
     Family("dbaccess", Rule("IMC202", "import-time-db-access", wanted=_mentions_database)),
+    Family("measured", Rule("IMC203", "measured-import-time-query", wanted=_has_database)),
     Family("clients", Rule("IMC301", "import-time-client")),
     Family(
         "work",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # the analyses are imported when a file first needs them
     from flake8_import_cost.context import Where
+    from flake8_import_cost.costs import MeasuredCosts
     from flake8_import_cost.importtime import ImportTime
     from flake8_import_cost.names import Names
     from flake8_import_cost.policy import FileKind
@@ -150,6 +151,17 @@ class FileContext:
         from flake8_import_cost.usage import NameUsage
 
         return NameUsage(self.tree, self.importtime)
+
+    @cached_property
+    def costs(self) -> MeasuredCosts | None:
+        """What the measured-cost database says of the project (``None`` without one);
+        the database is opened once per process, on the first file that asks."""
+        database = self.settings.database()
+        if database is None:
+            return None
+        from flake8_import_cost.costs import measured_costs
+
+        return measured_costs(database)
 
     @cached_property
     def directories(self) -> frozenset[str]:

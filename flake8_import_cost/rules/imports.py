@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from flake8_import_cost.knowledge.import_costs import TYPICAL_COSTS_MS
 from flake8_import_cost.knowledge.replacements import DEPRECATED_MODULES, MODULE_REPLACEMENTS, REPLACEMENTS
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
 from flake8_import_cost.settings import Settings
+
+if TYPE_CHECKING:
+    from flake8_import_cost.context import Where
+    from flake8_import_cost.costs import MeasuredCosts
+    from flake8_import_cost.project import TestSuite
+    from flake8_import_cost.usage import NameUsage
 
 ImportNode = ast.Import | ast.ImportFrom
 
@@ -27,49 +35,76 @@ def imported_modules(node: ImportNode) -> Iterator[tuple[tuple[str, ...], str | 
                 yield (f"{node.module}.{alias.name}", node.module), alias.asname or alias.name
 
 
-def import_cost(candidates: tuple[str, ...], settings: Settings) -> tuple[float | None, str, str] | None:
+def import_cost(
+    candidates: tuple[str, ...], settings: Settings, costs: MeasuredCosts | None = None
+) -> tuple[float | None, str, str] | None:
     """The cost of importing the first known candidate or one of its parent
     packages: ``(ms, source, module)``; ``ms`` is ``None`` for a module the
-    user listed as slow without a figure."""
-    # The user's figures win over the built-in table at every level:
-    # ``scipy=0`` makes ``import scipy.stats`` cheap too.
+    user listed as slow without a figure.
+
+    A measured cost wins (the profiled start-up's, in context, then an isolated
+    ``measure``), then the user's figures, then the built-in table, each at
+    every level: ``scipy=0`` makes ``import scipy.stats`` cheap too."""
+    for candidate in candidates if costs is not None else ():
+        for name in _parents(candidate, candidate is not candidates[-1]):
+            measured = costs.module_cost(name)  # type: ignore[union-attr]
+            if measured is not None:
+                return measured.ms, measured.source, name
     for table, source in ((settings.slow_modules, "import-cost-slow-modules"), (TYPICAL_COSTS_MS, "typical")):
         for candidate in candidates:
-            parts = candidate.split(".")
-            # A from-import's first candidate may be a name, not a module: only
-            # the exact name is looked up; the module after it walks its parents.
-            stop = len(parts) - 1 if candidate is not candidates[-1] else 0
-            for end in range(len(parts), stop, -1):
-                name = ".".join(parts[:end])
+            for name in _parents(candidate, candidate is not candidates[-1]):
                 if name in table:
                     return table[name], source, name
     return None
 
 
-class SlowImport(Detail):
-    """IMC101: an import-time import of a slow module.
+def _parents(candidate: str, exact: bool) -> Iterator[str]:
+    """``candidate`` and its parent packages, most specific first; only ``candidate``
+    itself when ``exact`` (a from-import's first candidate may be a name, not a module)."""
+    parts = candidate.split(".")
+    stop = len(parts) - 1 if exact else 0
+    for end in range(len(parts), stop, -1):
+        yield ".".join(parts[:end])
 
-    ``names`` are the local names the statement binds for the module (``None``
-    for a star import); ``uses`` how the module uses them (see
-    :class:`~flake8_import_cost.usage.NameUsage`); ``lazy`` when PEP 810
-    (``lazy import``, ``__lazy_modules__``) defers the import, so that only a
-    use at import time makes it slow.
+
+class SlowImport(Detail):
+    """IMC101: import-time imports of a slow package in one file (one finding per
+    top-level package, however many statements import it).
+
+    ``statements`` are the import statements, in source order (``node`` is the
+    first); ``module`` the costliest module they import and ``cost_ms`` its
+    cost (``None``: listed as slow without a figure), from ``source``;
+    ``names`` the local names they bind for it (``None`` for a star import);
+    ``uses`` how the module uses those names (see
+    :class:`~flake8_import_cost.usage.NameUsage`, plus ``reexport`` for what a
+    package ``__init__`` imports and does not use itself); ``first_use`` the
+    line of the first use at import time; ``lazy`` when PEP 810 (``lazy
+    import``, ``__lazy_modules__``) defers every statement, so that only a use
+    at import time makes it slow; ``patched`` the dotted names the project's
+    tests patch that moving the import would break; with a profiled start-up,
+    ``also_imported_by`` and ``third_party``: the other start-up lines that
+    import it, without which deferring it here saves nothing.
     """
 
-    __slots__ = ("node", "module", "imported", "names", "uses", "cost_ms", "source", "lazy")
+    __slots__ = (
+        "statements", "module", "imported", "names", "uses", "cost_ms", "source", "lazy", "first_use", "patched",
+        "also_imported_by", "third_party",
+    )  # fmt: skip
 
     def __init__(
         self,
-        node: ImportNode,
+        statements: list[ImportNode],
         module: str,
         imported: str,
         names: list[str | None],
         uses: frozenset[str],
         cost_ms: float | None,
         source: str,
-        lazy: bool,
+        lazy: bool = False,
+        first_use: int | None = None,
+        patched: tuple[str, ...] = (),
     ) -> None:
-        self.node = node
+        self.statements = statements
         self.module = module
         self.imported = imported
         self.names = names
@@ -77,11 +112,27 @@ class SlowImport(Detail):
         self.cost_ms = cost_ms
         self.source = source
         self.lazy = lazy
+        self.first_use = first_use
+        self.patched = patched
+        #: With a profile: the project's other start-up lines that import the module (``path:line``).
+        self.also_imported_by: tuple[str, ...] = ()
+        #: With a profile: a third-party start-up line that imports the module too.
+        self.third_party: str | None = None
+
+    @property
+    def node(self) -> ImportNode:
+        """The first statement, where the finding stands."""
+        return self.statements[0]
+
+    @property
+    def used_at_import(self) -> bool:
+        """Whether import-time code needs the module (code, an annotation read at runtime, a re-export)."""
+        return bool(self.uses & {"import", "runtime", "reexport"})
 
     @property
     def deferrable(self) -> bool:
         """Whether every bound name is used only inside functions (and in annotations)."""
-        return None not in self.names and "import" not in self.uses and "function" in self.uses
+        return None not in self.names and not self.used_at_import and "function" in self.uses
 
     def cost(self) -> str:
         if self.cost_ms is None:
@@ -90,8 +141,32 @@ class SlowImport(Detail):
 
     def message(self) -> str:
         if self.lazy:
-            return f"lazy import of {self.module} is used at import time, so it {self.cost()}"
-        return f"{self.module} {self.cost()}{self.advice()}"
+            return f"lazy import of {self.module} is used at import time{self._where_used()}, so it {self.cost()}"
+        return f"{self.module} {self.cost()}{self.advice()}{self._others()}{self._patched()}"
+
+    def _others(self) -> str:
+        if self.third_party is not None:
+            return f"; {self.third_party} (outside the project) imports it at start-up too: deferring it saves nothing"
+        if not self.also_imported_by:
+            return ""
+        first, rest = self.also_imported_by[0], len(self.also_imported_by) - 1
+        more = f" and {rest} other line{'s' * (rest != 1)}" if rest else ""
+        return f"; also imported at start-up by {first}{more}: defer them all to save it"
+
+    def _where_used(self) -> str:
+        return f" (line {self.first_use})" if self.first_use is not None else ""
+
+    def _lines(self) -> str:
+        if len(self.statements) == 1:
+            return "the import"
+        lines = [str(statement.lineno) for statement in self.statements]
+        return f"the imports (lines {', '.join(lines[:-1])} and {lines[-1]})"
+
+    def _patched(self) -> str:
+        if not self.patched or not self.deferrable and "typing" not in self.uses:
+            return ""
+        shown = ", ".join(self.patched[:2]) + (f" and {len(self.patched) - 2} more" if len(self.patched) > 2 else "")
+        return f"; the tests patch {shown}: patch it where it is used once the import moves"
 
     def advice(self) -> str:
         """What the uses of the bound names allow, as the end of the message."""
@@ -99,53 +174,210 @@ class SlowImport(Detail):
             return "; a star import cannot be deferred"
         uses = self.uses
         future = "add `from __future__ import annotations`, then"
+        imports = self._lines()
+        if "reexport" in uses:
+            return "; re-exported: load it on first access with a module `__getattr__` (PEP 562)"
         if "import" in uses:
-            return "; it is used at import time"
+            return f"; used at import time{self._where_used()}: move that use into a function, and {imports} with it"
+        if "runtime" in uses:
+            return f"; needed at import time by an annotation that is read at runtime{self._where_used()}"
         if "function" in uses:
             if "eager" in uses:
-                return f"; used only inside functions and in annotations: {future} move the import into the functions"
+                return f"; used only inside functions and in type hints: {future} move {imports} into the functions"
             if "typing" in uses:
                 return (
-                    "; used only inside functions and in annotations, so the import can move into the functions"
-                    " (and under `if TYPE_CHECKING:` for the annotations)"
+                    f"; used only inside functions and in type hints, so {imports} can move into the functions"
+                    " (and under `if TYPE_CHECKING:` for the type hints)"
                 )
-            return "; used only inside functions, so the import can move into them"
+            return f"; used only inside functions, so {imports} can move into them"
         if "eager" in uses:
-            return f"; used only in annotations: {future} move it under `if TYPE_CHECKING:`"
-        if "typing" in uses:
-            return "; used only in annotations, so it can move under `if TYPE_CHECKING:`"
-        return "; the name is not used in this module"
+            return f"; used only in type hints: {future} move {imports} under `if TYPE_CHECKING:`"
+        return f"; used only in type hints, so {imports} can move under `if TYPE_CHECKING:`"
+
+
+class _Package:
+    """The slow modules of one top-level package that a file imports at import time."""
+
+    __slots__ = ("statements", "modules", "names", "position")
+
+    def __init__(self) -> None:
+        self.statements: list[ImportNode] = []
+        #: module -> (ms, source, the name imported)
+        self.modules: dict[str, tuple[float | None, str, str]] = {}
+        self.names: list[str | None] = []
+        self.position = (0, 0)
+
+    def add(
+        self, node: ImportNode, module: str, cost: tuple[float | None, str], imported: str, local: str | None
+    ) -> None:
+        if node not in self.statements:
+            self.statements.append(node)
+        self.modules.setdefault(module, (*cost, imported))
+        self.names.append(local)
+
+    def costliest(self) -> tuple[str, float | None, str, str]:
+        module, (ms, source, imported) = max(
+            self.modules.items(), key=lambda item: float("inf") if item[1][0] is None else item[1][0]
+        )
+        return module, ms, source, imported
 
 
 @rule("IMC101")
 def slow_import(ctx: FileContext) -> Iterator[Finding]:
     """An import-time import of a module that is slow to import."""
-    threshold = ctx.settings.threshold_ms
+    settings = ctx.settings
+    threshold = settings.test_threshold_ms if ctx.kind == "test" else settings.threshold_ms
+    found: list[tuple[ImportNode, Where, str, tuple[float | None, str], str, str | None]] = []
     for node_type in (ast.Import, ast.ImportFrom):
         for node, where in ctx.importtime.nodes(node_type):
             assert isinstance(node, (ast.Import, ast.ImportFrom))
-            # One finding per slow module of a statement, with every name it binds.
-            slow: dict[str, tuple[float | None, str, str, list[str | None]]] = {}
             for candidates, local in imported_modules(node):
                 top = candidates[-1].partition(".")[0]
                 if top in DEPRECATED_MODULES:
                     continue  # IMC102 reports these, with what to use instead
-                if top in ctx.directories:
+                cost = import_cost(candidates, settings, ctx.costs)
+                if cost is None or (cost[0] is not None and cost[0] < threshold):
                     continue
-                found = import_cost(candidates, ctx.settings)
-                if found is None or (found[0] is not None and found[0] < threshold):
+                ms, source, module = cost
+                if top in ctx.directories and not source.startswith("measured"):
+                    continue  # a package's own modules: the table's figure is for importing it from outside
+                if _listed(module, settings.core_modules):
                     continue
-                ms, source, module = found
-                slow.setdefault(module, (ms, source, candidates[-1], []))[3].append(local)
-            for module, (ms, source, imported, names) in slow.items():
-                usage = ctx.usage
-                bound = [name for name in names if name is not None]
-                lazy = _is_lazy(node, imported, ctx)
-                if lazy and not any(usage.at_import_time(name) for name in bound):
-                    continue  # PEP 810: the import happens where a name is first used
-                uses = frozenset(usage.kinds(bound)) if None not in names else frozenset()
-                detail = SlowImport(node, module, imported, names, uses, ms, source, lazy)
-                yield Finding.at(node, "IMC101", detail, where)
+                found.append((node, where, module, (ms, source), candidates[-1], local))
+    if not found:
+        return
+    anyway = _loaded_anyway(ctx)
+    frameworks = _frameworks(ctx)
+    suite = _test_suite(ctx) if ctx.kind == "test" and ctx.filename not in ("stdin", "-") else None
+    packages: dict[tuple[str, ast.expr | None], _Package] = {}
+    wheres: dict[tuple[str, ast.expr | None], Where] = {}
+    for node, where, module, figures, imported, local in sorted(found, key=lambda item: _position(item[0])):
+        if _is_loaded(module, anyway) or _loaded_by_another(module, frameworks):
+            continue  # loaded anyway, by the application's start-up or a framework: deferring it saves nothing
+        if suite is not None and suite.imported_elsewhere(module.partition(".")[0], ctx.filename):
+            continue  # another test module imports it at its top: a test run loads it anyway
+        key = (module.partition(".")[0], where.site)
+        package = packages.setdefault(key, _Package())
+        wheres.setdefault(key, where)
+        package.add(node, module, figures, imported, local)
+    for key, package in packages.items():
+        finding = _finding(ctx, package, wheres[key])
+        if finding is not None:
+            yield finding
+
+
+def _finding(ctx: FileContext, package: _Package, where: Where) -> Finding | None:
+    usage = ctx.usage
+    module, ms, source, imported = package.costliest()
+    settings = ctx.settings
+    bound = [name for name in package.names if name is not None]
+    statements = [s for s in package.statements if not _is_lazy(s, imported, ctx)]
+    lazy = not statements
+    uses = frozenset(usage.kinds(bound)) if None not in package.names else frozenset()
+    if lazy and not (usage.kinds(bound) & {"import", "runtime"}):
+        return None  # PEP 810: the import happens where a name is first used, inside a function
+    if None not in package.names and not uses:
+        if os.path.basename(ctx.filename) != "__init__.py":
+            return None  # not used at all: pyflakes' F401 says to remove it
+        uses = frozenset({"reexport"})
+    first_use = _first_use(usage, bound)
+    detail = SlowImport(package.statements if lazy else statements, module, imported, package.names, uses, ms,
+                        source, lazy, first_use)  # fmt: skip
+    if (detail.used_at_import or lazy) and ms is not None and ms < settings.import_time_use_ms:
+        return None  # needed at import time: only a costly module is worth restructuring for
+    if detail.deferrable or "typing" in uses:
+        detail.patched = _patched(ctx, bound)
+    if source == "measured at start-up" and ctx.costs is not None:
+        _other_importers(ctx.costs, ctx.filename, module, detail)
+        if detail.third_party is not None and detail.used_at_import:
+            return None  # needed at import time, and loaded by a package outside the project anyway
+    return Finding.at(detail.node, "IMC101", detail, where)
+
+
+def _other_importers(costs: MeasuredCosts, filename: str, module: str, detail: SlowImport) -> None:
+    """What else the profiled start-up imports ``module`` from: without those, deferring saves nothing."""
+    own = costs.stored_path(filename)
+    others = [importer for importer in costs.importers(module) if importer.path != own]
+    outside = [importer for importer in others if not importer.in_project]
+    if outside:
+        detail.third_party = outside[0].shown()
+    detail.also_imported_by = tuple(dict.fromkeys(i.shown() for i in others if i.in_project))
+
+
+def _first_use(usage: NameUsage, names: list[str]) -> int | None:
+    lines = [use.lineno for use in (usage.first_use(name) for name in names) if use is not None]
+    return min(lines) if lines else None
+
+
+def _listed(module: str, modules: tuple[str, ...]) -> bool:
+    """Whether ``module`` is one of ``modules`` or inside one of them."""
+    return any(module == listed or module.startswith(listed + ".") for listed in modules)
+
+
+def _is_loaded(module: str, anyway: frozenset[str]) -> bool:
+    """Whether ``module`` is loaded anyway: it, or a submodule of it (which loads it first)."""
+    if module in anyway:
+        return True
+    prefix = module + "."
+    return any(name.startswith(prefix) for name in anyway)
+
+
+def _loaded_by_another(module: str, frameworks: dict[str, frozenset[str]]) -> bool:
+    """Whether a framework of another package, which the file imports, loads ``module``
+    (``django.test`` loads ``unittest.mock``; ``sqlalchemy.orm`` loading ``sqlalchemy``
+    is the same package, deferred together)."""
+    top = module.partition(".")[0]
+    return any(
+        framework.partition(".")[0] != top and _is_loaded(module, loaded) for framework, loaded in frameworks.items()
+    )
+
+
+def _loaded_anyway(ctx: FileContext) -> frozenset[str]:
+    """What the application loads whenever this file is imported, besides what it imports itself."""
+    if ctx.filename in ("stdin", "-"):
+        return frozenset()
+    from flake8_import_cost.project import loaded_anyway
+
+    return loaded_anyway(ctx.filename)
+
+
+def _frameworks(ctx: FileContext) -> dict[str, frozenset[str]]:
+    """The frameworks the file itself imports at import time, with the slow modules each loads."""
+    from flake8_import_cost.project import loaded_by
+
+    own = {
+        name
+        for node_type in (ast.Import, ast.ImportFrom)
+        for node, _ in ctx.importtime.nodes(node_type)
+        for candidates, _local in imported_modules(node)  # type: ignore[arg-type]
+        for name in candidates
+    }
+    return loaded_by(own)
+
+
+def _patched(ctx: FileContext, names: list[str]) -> tuple[str, ...]:
+    """The dotted names of this module's ``names`` that the project's tests patch."""
+    if ctx.filename in ("stdin", "-"):
+        return ()
+    from flake8_import_cost.project import module_name, package_chain
+
+    root, _ = package_chain(ctx.filename)
+    dotted = module_name(ctx.filename, root)
+    if dotted is None:
+        return ()
+    patched = _test_suite(ctx).patched
+    return tuple(f"{dotted}.{name}" for name in names if f"{dotted}.{name}" in patched)
+
+
+def _test_suite(ctx: FileContext) -> TestSuite:
+    """What the test modules of the file's project patch and import."""
+    from flake8_import_cost.project import package_chain, project_root, test_suite
+
+    return test_suite(project_root(package_chain(ctx.filename)[0]))
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
 def _is_lazy(node: ImportNode, module: str, ctx: FileContext) -> bool:

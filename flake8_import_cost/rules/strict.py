@@ -26,7 +26,7 @@ from flake8_import_cost.knowledge.strict import (
 from flake8_import_cost.limits import MAX_CALL_DEPTH, MAX_VALUE_DEPTH
 from flake8_import_cost.names import Binding
 from flake8_import_cost.rules import has_marker
-from flake8_import_cost.rules.base import FileContext, Finding, Text, rule
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
 
 if TYPE_CHECKING:
     from flake8_import_cost.names import ScopeNode
@@ -39,6 +39,46 @@ _MODULE_STRINGS = frozenset({"__name__", "__file__", "__doc__", "__qualname__", 
 _BUILTIN_TYPES = frozenset({"str", "bytes", "dict", "list", "set", "frozenset", "tuple", "int", "float"})
 _ADVICE_901 = "call it from a function, or allow it with import-cost-strict-allow"
 _ADVICE_902 = "strict modules may change only their own globals"
+
+
+class StrictCall(Detail):
+    """IMC901: an import-time call of ``callee`` in a strict module; ``origin`` says
+    where the callee comes from (``imported from x``, ``a builtin``...), or is
+    ``too deep`` for a same-module call the walker did not follow."""
+
+    __slots__ = ("callee", "origin")
+
+    def __init__(self, callee: str, origin: str) -> None:
+        self.callee = callee
+        self.origin = origin
+
+    def message(self) -> str:
+        if self.origin == "too deep":
+            return (
+                f"import-time call of {self.callee}() is more than {MAX_CALL_DEPTH} same-module calls deep,"
+                f" too deep to check in a strict module; {_ADVICE_901}"
+            )
+        return f"import-time call of {self.callee}() ({self.origin}) is not allowed in a strict module; {_ADVICE_901}"
+
+
+class StrictMutation(Detail):
+    """IMC902: ``action`` (``sys.path.append()``, ``assigning settings.X``) changes the
+    state of the imported ``owner``; for an imported ``decorator``, ``owner`` is its origin."""
+
+    __slots__ = ("action", "owner", "decorator")
+
+    def __init__(self, action: str, owner: str, *, decorator: bool = False) -> None:
+        self.action = action
+        self.owner = owner
+        self.decorator = decorator
+
+    def message(self) -> str:
+        if self.decorator:
+            return (
+                f"decorator {self.action} ({self.owner}) may register into another module's state at"
+                f" import time; {_ADVICE_902}, or allow it with import-cost-strict-allow"
+            )
+        return f"{self.action} changes the state of imported {self.owner} at import time; {_ADVICE_902}"
 
 
 def is_strict(ctx: FileContext) -> bool:
@@ -143,11 +183,7 @@ class _Strict:
                         continue
                     shown = qualified or ast.unparse(base)
                     origin = self._origin(base, where.scope, qualified)
-                    message = (
-                        f"decorator @{shown} ({origin}) may register into another module's state at"
-                        f" import time; {_ADVICE_902}, or allow it with import-cost-strict-allow"
-                    )
-                    self._report("IMC902", decorator, message, where)
+                    self._report("IMC902", decorator, StrictMutation(f"@{shown}", origin, decorator=True), where)
                     if isinstance(decorator, ast.Call):
                         reported.add(decorator)
         return reported
@@ -163,11 +199,7 @@ class _Strict:
             if callee is not None:
                 if importtime.unfollowed(call) != "depth":
                     continue  # a same-module function: the walker checks its body
-                message = (
-                    f"import-time call of {callee[1]}() is more than {MAX_CALL_DEPTH} same-module calls deep,"
-                    f" too deep to check in a strict module; {_ADVICE_901}"
-                )
-                self._report("IMC901", call, message, where)
+                self._report("IMC901", call, StrictCall(callee[1], "too deep"), where)
                 continue
             qualified = self._qualified(func, scope)
             if qualified in ("setattr", "delattr") and call.args and self.names.is_builtin(func, qualified, scope):
@@ -191,8 +223,7 @@ class _Strict:
                     continue  # a same-module class without __init__
             shown = qualified if qualified is not None else ast.unparse(func)
             origin = self._origin(func, scope, qualified)
-            message = f"import-time call of {shown}() ({origin}) is not allowed in a strict module; {_ADVICE_901}"
-            self._report("IMC901", call, message, where)
+            self._report("IMC901", call, StrictCall(shown, origin), where)
 
     def _is_value(self, expr: ast.expr, scope: ScopeNode) -> bool:
         """Whether ``expr`` is a str, bytes or container value, or a builtin type
@@ -226,16 +257,15 @@ class _Strict:
         if binding is None:
             return
         owner = self._owner(target, where.scope) or binding.target
-        message = f"{action} changes the state of imported {owner} at import time; {_ADVICE_902}"
-        self._report("IMC902", node, message, where)
+        self._report("IMC902", node, StrictMutation(action, owner or ""), where)
 
     def _owner(self, changed: ast.expr, scope: ScopeNode) -> str | None:
         """The qualified name of the imported object that is changed: ``kombu.utils``
         for ``kombu.utils.entrypoints = ...``, ``os.environ`` for ``os.environ[k] = v``."""
         return self.names.qualified(self.names.resolve(changed, scope), scope)
 
-    def _report(self, code: str, node: ast.AST, message: str, where: Where) -> None:
-        self.findings[code].append(Finding.at(node, code, Text(message), where))
+    def _report(self, code: str, node: ast.AST, detail: Detail, where: Where) -> None:
+        self.findings[code].append(Finding.at(node, code, detail, where))
 
 
 def _flatten(targets: list[ast.expr]) -> Iterator[ast.expr]:

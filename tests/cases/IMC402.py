@@ -135,3 +135,39 @@ LONG_DESCRIPTION = open("README.md").read()
 VERSION_PATTERN = build_re.compile(r"\d+")
 
 setup(name="demo", long_description=LONG_DESCRIPTION, ext_modules=[Extension("demo", ["demo.c"])])
+
+# module: Airflow runs a @task body in a worker, later: calling it in a DAG only builds the task
+import time as waiting
+
+import requests as http
+from airflow.decorators import dag, task
+from airflow.models.dag import DAG
+
+
+@task
+def fetch():
+    return http.get("https://example.com/rates")
+
+
+@task.virtualenv(requirements=["pandas"])
+def in_a_virtualenv():
+    waiting.sleep(5)
+
+
+@task(retries=3)
+def retried():
+    return open("rates.json").read()
+
+
+with DAG("rates") as rates_dag:
+    fetch()
+    in_a_virtualenv()
+    retried()
+
+
+@dag
+def built_at_import():
+    return open("dag-config.json").read()
+
+
+built_at_import()  # IMC402 "open() reads a file" "(in built_at_import(), called at import time)"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np  # IMC101 "used only in annotations, so it can move under `if TYPE_CHECKING:`"
-import pandas as pd  # IMC101 "it is used at import time"
-from scipy import stats  # IMC101 "used only in annotations"
+import torch as np  # IMC101 "used only in type hints, so the import can move under `if TYPE_CHECKING:`"
+import pandas as pd  # IMC101 "used at import time (line 22)"
+from scipy import stats  # IMC101 "used only in type hints"
 
 
 def annotated(value: re.compile("parameter")) -> re.compile("return"):
