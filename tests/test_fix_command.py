@@ -235,7 +235,7 @@ def test_a_measured_database_orders_and_weighs(tmp_path: Path) -> None:
     (tmp_path / "broken.db").write_bytes(b"not a database at all" * 100)
     broken = fix(tmp_path, "--check", "--db", "broken.db", "shop")
     assert broken.returncode == 1
-    assert broken.stderr.splitlines()[0].startswith("flake8-import-cost: fix: ignoring the cost database: ")
+    assert broken.stderr.splitlines()[0].startswith("flake8-import-cost: cannot use the cost database ")
 
 
 def test_fix_is_listed_by_the_cli() -> None:

@@ -27,7 +27,7 @@ from flake8_import_cost.commands import (
 )
 
 if TYPE_CHECKING:
-    from flake8_import_cost.fix.costs import Costs
+    from flake8_import_cost.costs import MeasuredCosts
     from flake8_import_cost.fix.engine import FileResult
     from flake8_import_cost.runner import Linter
 
@@ -96,23 +96,20 @@ def run(args: argparse.Namespace) -> int:
 
     codes = selected_codes(args.select, fixable_codes())
     paths = existing_paths("fix", args.paths or ["."])
-    linter = Linter(flake8_argv(args))
+    explicit_db = args.db != DEFAULT_DB  # else flake8's own setting, or the default file when it exists
+    if explicit_db and not os.path.exists(args.db):
+        print(f"flake8-import-cost: fix: no cost database at {args.db}; using typical costs", file=sys.stderr)
+        explicit_db = False
+    linter = Linter([*flake8_argv(args), *(["--import-cost-db", args.db] if explicit_db else [])])
     files = discover(paths, linter, verbose=args.verbose)
-    costs = open_costs(args.db)
     options = Options(
         codes,
         args.target_version,
         packaging=importlib.util.find_spec("packaging") is not None,
-        costs=costs,
+        costs=open_costs(linter),
         elsewhere=Elsewhere([*files, *project_files(paths)]),
     )
-    results: list[FileResult] = []
-    try:
-        for path in files:
-            results.append(fix_file(path, linter, options))
-    finally:
-        if costs is not None:
-            costs.close()
+    results = [fix_file(path, linter, options) for path in files]
     return report(results, args)
 
 
@@ -179,23 +176,15 @@ def _parents_below(path: str, roots: list[str]) -> list[str]:
     return parents
 
 
-def open_costs(path: str) -> Costs | None:
-    """The cost database, when there is one that can be read; one line on stderr when it cannot."""
-    if not os.path.exists(path):
-        if path != DEFAULT_DB:
-            print(f"flake8-import-cost: fix: no cost database at {path}; using typical costs", file=sys.stderr)
+def open_costs(linter: Linter) -> MeasuredCosts | None:
+    """The measured costs flake8 weights its findings with (one line on stderr when the database
+    cannot be read; the fix goes on with the typical costs)."""
+    database = linter.settings.database()
+    if database is None:
         return None
-    from flake8_import_cost.costdb import CostDBError
-    from flake8_import_cost.fix.costs import Costs
+    from flake8_import_cost.costs import measured_costs
 
-    try:
-        return Costs(path)
-    except (CostDBError, OSError) as error:
-        print(f"flake8-import-cost: fix: ignoring the cost database: {error}", file=sys.stderr)
-        return None
-    except Exception as error:  # noqa: BLE001 - sqlite3 errors: the fix goes on without figures
-        print(f"flake8-import-cost: fix: ignoring the cost database: {path}: {error}", file=sys.stderr)
-        return None
+    return measured_costs(database)
 
 
 def report(results: list[FileResult], args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from flake8_import_cost.fix.plan import Fixed, Refused
 from flake8_import_cost.fix.source import Source, SourceError
 
 if TYPE_CHECKING:
-    from flake8_import_cost.fix.costs import Costs
+    from flake8_import_cost.costs import MeasuredCosts
     from flake8_import_cost.rules.base import Finding
     from flake8_import_cost.runner import Linter
 
@@ -88,7 +88,7 @@ class Options:
         target: tuple[int, int],
         *,
         packaging: bool = False,
-        costs: Costs | None = None,
+        costs: MeasuredCosts | None = None,
         elsewhere: Elsewhere | None = None,
     ) -> None:
         self.codes = codes
