@@ -221,6 +221,7 @@ class Elsewhere:
     def __init__(self, paths: Iterable[str]) -> None:
         self.paths = list(dict.fromkeys(os.path.abspath(path) for path in paths))
         self._texts: dict[str, str | None] = {}
+        self._words: dict[str, frozenset[str]] = {}
         self._trees: dict[str, list[tuple[str, frozenset[str], int]]] = {}
 
     def _text(self, path: str) -> str | None:
@@ -231,6 +232,14 @@ class Elsewhere:
             except OSError:
                 self._texts[path] = None
         return self._texts[path]
+
+    def _mentions(self, path: str, word: str) -> bool:
+        """Whether the file's text has ``word`` as a word (each file's words are read once)."""
+        words = self._words.get(path)
+        if words is None:
+            text = self._text(path)
+            words = self._words[path] = frozenset(re.findall(r"[A-Za-z_]\w*", text or ""))
+        return word in words
 
     def _imports(self, path: str, text: str) -> list[tuple[str, frozenset[str], int]]:
         """The ``from … import`` statements of a file: the module (relative ones resolved), names, line."""
@@ -260,8 +269,10 @@ class Elsewhere:
             for other in self.paths:
                 if other == own:
                     continue
+                if not self._mentions(other, local):
+                    continue
                 text = self._text(other)
-                if text is None or local not in text:
+                if text is None:
                     continue
                 relative = os.path.relpath(other)
                 if relative.startswith(os.pardir):
