@@ -87,11 +87,17 @@ class Use:
 class ImportTime:
     """Every node of one module that runs at import, indexed by node type."""
 
-    def __init__(self, tree: ast.Module, names: Names) -> None:
+    def __init__(self, tree: ast.Module, names: Names, *, lazy_annotations: bool | None = None) -> None:
+        """``lazy_annotations`` says whether annotations are evaluated lazily
+        (PEP 649); by default, as on the running Python unless the module has
+        ``from __future__ import annotations``. The fixer passes it for the
+        Python version it writes for."""
         self.tree = tree
         self.names = names
         self.module = Where("module", tree)
-        self.eager_annotations = _EAGER_ANNOTATIONS_BY_DEFAULT and not names.future_annotations
+        if lazy_annotations is None:
+            lazy_annotations = not _EAGER_ANNOTATIONS_BY_DEFAULT
+        self.eager_annotations = not lazy_annotations and not names.future_annotations
         self._by_type: dict[type[ast.AST], list[tuple[ast.AST, Where]]] = {}
         self._parents: dict[ast.AST, ast.AST] = {}
         #: Loops, comprehensions and generators that iterate at import, and how far.

@@ -32,6 +32,8 @@ CONFIGURATION = ROOT / "docs" / "configuration.md"
 README = ROOT / "README.md"
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options")
+#: The section a page of a rule that ``flake8-import-cost fix`` fixes adds after "Options".
+FIX_SECTION = "Fix safety"
 TITLE = r"# (IMC\d{3}): ([a-z0-9-]+)\n"
 FENCE = r"(?ms)^```(\w*)\n(.*?)^```$"
 OPTION_NAME = r"import-cost-[a-z]+(?:-[a-z]+)*"
@@ -128,9 +130,30 @@ def test_there_are_pages() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_page_has_every_section_in_order(page: Page) -> None:
     assert page.path.name == f"{page.code}.md"
-    assert tuple(page.sections) == SECTIONS
+    assert tuple(page.sections) in (SECTIONS, (*SECTIONS, FIX_SECTION))
     for section, body in page.sections.items():
         assert body, f"{page.path.name}: section '{section}' is empty"
+
+
+def test_fixable_rules_have_a_fix_section() -> None:
+    from flake8_import_cost.fix.registry import fixable_codes
+
+    with_section = {page.code for page in PAGES if FIX_SECTION in page.sections}
+    assert with_section == set(fixable_codes())
+
+
+@pytest.mark.parametrize("page", [page for page in PAGES if FIX_SECTION in page.sections],
+                         ids=[page.code for page in PAGES if FIX_SECTION in page.sections])  # fmt: skip
+def test_fix_section_shows_what_fix_does_to_the_example(page: Page, tmp_path: Path) -> None:
+    shown = page.blocks(FIX_SECTION, "diff")
+    assert len(shown) == 1, f"{page.path.name}: the Fix safety section needs one ```diff block"
+    (tmp_path / "example.py").write_text(page.python("Example"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_import_cost", "fix", "--diff", "example.py"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shown[0]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)

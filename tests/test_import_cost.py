@@ -84,3 +84,21 @@ def test_plugin_imports_quickly(bytecode: Path) -> None:
     best = min(runs)
     print(f"importing flake8_import_cost.plugin after flake8: {best:.2f} ms (runs: {runs})")
     assert best < BOUND_MS
+
+
+def test_a_flake8_run_never_loads_the_fixer(tmp_path: Path) -> None:
+    """Checking files (not only loading the plugin) leaves ``fix`` and libcst alone."""
+    (tmp_path / "mod.py").write_text("import pandas as pd\n\n\ndef f():\n    return pd.DataFrame()\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from flake8.main.cli import main\n"
+        "try:\n"
+        "    main(['--isolated', '--select', 'IMC', 'mod.py'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('flake8_import_cost.fix', 'libcst')))\n"
+        "print('LOADED', loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "IMC101" in result.stdout
+    assert "LOADED []" in result.stdout

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "profile": "measure one real start-up: module and statement costs, import edges, SQL queries",
     "report": "report a measured start-up: text, JSON, HAR, speedscope or an HTML waterfall",
     "check": "CI gate: exit 1 when the measured start-up is over budget or has regressed beyond noise",
+    "fix": "rewrite slow and deprecated imports (IMC101, IMC102) where it is safe",
 }
 
 #: Directories never searched for Python files (besides hidden ones and virtualenvs).

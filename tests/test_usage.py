@@ -1,0 +1,77 @@
+"""The name layer's queries for the fixer: where a name is read, resolved by scope."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from flake8_import_cost.importtime import ImportTime
+from flake8_import_cost.names import Names
+from flake8_import_cost.usage import NameUsage, references
+
+SOURCE = textwrap.dedent(
+    '''\
+    import numpy as np
+    from typing import TYPE_CHECKING
+
+    if TYPE_CHECKING:
+        Array = np.ndarray
+
+
+    def uses(a: np.ndarray = None) -> "np.ndarray":
+        return np.zeros(3)
+
+
+    def parameter(np):
+        return np
+
+
+    def declares():
+        global np
+        np = None
+        return [np for np in range(3)], (lambda np: np), (lambda: np)
+
+
+    class Shadow:
+        np = 3
+        y: np.int32
+        z = np
+
+        def method(self):
+            return np
+    '''
+)
+
+
+def test_references_follow_python_scoping() -> None:
+    tree = ast.parse(SOURCE)
+    found, declared = references(Names(tree), "np", tree)
+    lines = [(r.node.lineno, r.function.name if r.function else None, r.typing) for r in found]
+    assert lines == [
+        (5, None, True),  # if TYPE_CHECKING: block
+        (8, None, True),  # parameter annotation
+        (8, None, True),  # the string return annotation, read at its line
+        (9, "uses", False),
+        (19, "declares", False),  # the lambda without a parameter of that name
+        (28, "method", False),  # a method sees the module, not its class body
+    ]
+    assert [function.name for function in declared] == ["declares"]  # type: ignore[attr-defined]
+    string = next(r for r in found if r.in_string)
+    assert isinstance(string.owner, ast.FunctionDef) and string.owner.name == "uses"
+
+
+def test_references_to_a_function_binding() -> None:
+    tree = ast.parse("def f():\n    import json\n    def g():\n        return json.dumps(1)\n    return json\n")
+    function = tree.body[0]
+    found, _ = references(Names(tree), "json", function)
+    assert [(r.node.lineno, r.function.name if r.function else None) for r in found] == [(4, "g"), (5, "f")]
+    assert references(Names(tree), "json", tree)[0] == []
+
+
+def test_lazy_annotations_knob() -> None:
+    tree = ast.parse("import numpy as np\n\ndef f(a: np.ndarray): ...\n")
+    names = Names(tree)
+    eager = NameUsage(tree, ImportTime(tree, names, lazy_annotations=False))
+    lazy = NameUsage(tree, ImportTime(tree, names, lazy_annotations=True))
+    assert eager.kinds(["np"]) == {"eager"}
+    assert lazy.kinds(["np"]) == {"typing"}
