@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import textwrap
 import sys
 import time
 from collections import Counter
@@ -435,3 +436,33 @@ def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None
         "SELECT path, line FROM statements WHERE run_id = ? AND path LIKE 'catalog/utils.py' "
         "ORDER BY inclusive_us DESC LIMIT 1", (run["id"],)).fetchone()  # fmt: skip
     assert tuple(slowest) == ("catalog/utils.py", _line_of(examples / "catalog" / "utils.py", "CHECK_DIGITS = "))
+
+
+@pytest.mark.parametrize("tracer", ["sys.settrace", "sys.monitoring"])
+def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str) -> None:
+    """``class NoData(Base, name="NO_DATA")`` (psycopg 3 does this) reaches ``__init_subclass__``
+    unchanged: the profiler's ``__build_class__`` takes its own arguments positionally."""
+    python = _interpreter(tracer)
+    if python is None:
+        pytest.skip(f"no Python on this machine traces with {tracer}")
+    source = textwrap.dedent(
+        """\
+        class Base:
+            def __init_subclass__(cls, name="", func=None, **keywords):
+                cls.sql_name = name
+
+
+        class NoData(Base, name="NO_DATA", func=len):
+            pass
+
+
+        assert NoData.sql_name == "NO_DATA"
+        """
+    )
+    write_files(tmp_path, {"errors.py": source})
+    result = _profile(tmp_path, "--module", "errors", "--repeat", "1", "--python", python)
+    assert result.returncode == 0, result.stderr
+    connection, run = _latest(tmp_path / "profile.db")
+    lines = {row["line"] for row in connection.execute(
+        "SELECT line FROM statements WHERE run_id = ? AND path = 'errors.py'", (run["id"],))}  # fmt: skip
+    assert {1, 6, 10} <= lines

@@ -376,7 +376,7 @@ def _arm(code: "CodeType") -> None:
     sys.settrace(_arming_tracer)
 
 
-def _build_class(func: "Callable[..., Any]", name: str, *bases: "Any", **keywords: "Any") -> "Any":
+def _build_class(func: "Callable[..., Any]", name: str, /, *bases: "Any", **keywords: "Any") -> "Any":
     """Before 3.12: ``builtins.__build_class__``, arming the tracer for a class body we trace."""
     code = getattr(func, "__code__", None)
     if code is not None and _S.recording:
