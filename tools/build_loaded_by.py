@@ -73,6 +73,8 @@ FRAMEWORKS: dict[str, str | None] = {
     "cryptography": "cryptography",
     "django": "django",
     "django.contrib.admin": "django",
+    "django.contrib.admindocs": "django",
+    "django.contrib.admindocs.views": "django",
     "django.contrib.auth.models": "django",
     "django.core.management": "django",
     "django.db.models": "django",
@@ -85,6 +87,7 @@ FRAMEWORKS: dict[str, str | None] = {
     "django_celery_beat.models": "django-celery-beat",
     "django_filters": "django-filter",
     "django_redis": "django-redis",
+    "elasticsearch": "elasticsearch",
     "drf_spectacular": "drf-spectacular",
     "dynaconf": "dynaconf",
     "environ": "django-environ",
@@ -113,6 +116,9 @@ FRAMEWORKS: dict[str, str | None] = {
     "redis": "redis",
     "requests": "requests",
     "rest_framework": "djangorestframework",
+    "social_core.backends.base": "social-auth-core",
+    "social_django": "social-auth-app-django",
+    "social_django.models": "social-auth-app-django",
     "rest_framework.serializers": "djangorestframework",
     "rest_framework.test": "djangorestframework",
     "rest_framework.views": "djangorestframework",
@@ -145,6 +151,8 @@ DJANGO_SET_UP: dict[str, tuple[str, ...]] = {
     "rest_framework.test": (),
     "rest_framework.views": (),
     "rest_framework.viewsets": (),
+    "django.contrib.admindocs.views": ("django.contrib.admin", "django.contrib.admindocs"),
+    "social_django.models": ("social_django",),
 }
 
 #: Packages that load their contents lazily, on the first use of a name:

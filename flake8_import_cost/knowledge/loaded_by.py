@@ -20,11 +20,16 @@ MEASURED_ON: dict[str, str] = {
         'from pydantic import BaseModel'
     ),
     'django_set_up': (
+        'settings.configure(INSTALLED_APPS=[django.contrib.contenttypes, django.contrib.auth, '
+        'django.contrib.admin, django.contrib.admindocs]) and django.setup() before '
+        'django.contrib.admindocs.views; '
         'settings.configure(INSTALLED_APPS=[django.contrib.contenttypes, django.contrib.auth]) and '
         'django.setup() before django.contrib.auth.models, rest_framework.test, '
         'rest_framework.views, rest_framework.viewsets; '
         'settings.configure(INSTALLED_APPS=[django.contrib.contenttypes, django.contrib.auth, '
-        'django_celery_beat]) and django.setup() before django_celery_beat.models'
+        'django_celery_beat]) and django.setup() before django_celery_beat.models; '
+        'settings.configure(INSTALLED_APPS=[django.contrib.contenttypes, django.contrib.auth, '
+        'social_django]) and django.setup() before social_django.models'
     ),
     'command': 'python tools/build_loaded_by.py --python /tmp/loadedby/venv/bin/python',
 }
@@ -192,6 +197,22 @@ LOADED_BY: dict[str, frozenset[str]] = {
         'tempfile',
         'uuid',
     }),
+    'django.contrib.admindocs': frozenset({
+        'subprocess',
+    }),
+    'django.contrib.admindocs.views': frozenset({
+        'asyncio',
+        'docutils.core',
+        'email.message',
+        'email.mime.multipart',
+        'http.client',
+        'logging.config',
+        'socket',
+        'ssl',
+        'subprocess',
+        'tempfile',
+        'uuid',
+    }),
     'django.contrib.auth.models': frozenset({
         'asyncio',
         'email.message',
@@ -327,6 +348,22 @@ LOADED_BY: dict[str, frozenset[str]] = {
         'ssl',
         'subprocess',
         'tempfile',
+        'uuid',
+        'zipfile',
+    }),
+    'elasticsearch': frozenset({
+        'aiohttp',
+        'asyncio',
+        'attr',
+        'email.message',
+        'http.client',
+        'httpx',
+        'requests',
+        'socket',
+        'ssl',
+        'subprocess',
+        'tempfile',
+        'urllib.request',
         'uuid',
         'zipfile',
     }),
@@ -571,6 +608,7 @@ LOADED_BY: dict[str, frozenset[str]] = {
     }),
     'rest_framework.views': frozenset({
         'asyncio',
+        'docutils.core',
         'email.message',
         'email.mime.multipart',
         'http.client',
@@ -589,6 +627,7 @@ LOADED_BY: dict[str, frozenset[str]] = {
     }),
     'rest_framework.viewsets': frozenset({
         'asyncio',
+        'docutils.core',
         'email.message',
         'email.mime.multipart',
         'http.client',
@@ -629,6 +668,40 @@ LOADED_BY: dict[str, frozenset[str]] = {
         'subprocess',
         'tempfile',
         'urllib.request',
+        'zipfile',
+    }),
+    'social_core.backends.base': frozenset({
+        'email.message',
+        'http.client',
+        'requests',
+        'socket',
+        'ssl',
+        'tempfile',
+        'urllib.request',
+        'zipfile',
+    }),
+    'social_django': frozenset({
+        'email.message',
+        'socket',
+        'tempfile',
+        'zipfile',
+    }),
+    'social_django.models': frozenset({
+        'asyncio',
+        'cryptography.x509',
+        'email.message',
+        'email.mime.multipart',
+        'http.client',
+        'logging.config',
+        'requests',
+        'socket',
+        'sqlite3',
+        'ssl',
+        'subprocess',
+        'tempfile',
+        'urllib.request',
+        'uuid',
+        'xml.etree.ElementTree',
         'zipfile',
     }),
     'sqlalchemy': frozenset({
@@ -744,6 +817,7 @@ PACKAGE_VERSIONS: dict[str, str] = {
     'djangorestframework': '3.18.3',
     'drf-spectacular': '0.30.0',
     'dynaconf': '3.3.5',
+    'elasticsearch': '9.5.1',
     'factory-boy': '3.3.3',
     'fastapi': '0.136.3',
     'flask': '3.1.3',
@@ -773,6 +847,8 @@ PACKAGE_VERSIONS: dict[str, str] = {
     'scipy': '1.17.1',
     'sentry-sdk': '2.75.0',
     'setuptools': '84.2.1',
+    'social-auth-app-django': '8.0.0',
+    'social-auth-core': '7.0.0',
     'sqlalchemy': '2.1.9',
     'starlette': '1.10.0',
     'structlog': '26.1.0',
