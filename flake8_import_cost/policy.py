@@ -10,8 +10,14 @@ told apart from their paths:
   never imports them, so what they do at their top level costs its start-up
   nothing: only IMC102 runs on them (a removed module such as ``distutils``
   breaks them all the same);
-* **test modules** (``test_*.py``, ``*_test.py``, ``tests.py``,
-  ``conftest.py``, and everything under a ``tests`` or ``test`` directory):
+* **command modules** (``import-cost-command-paths``: Django's
+  ``management/commands/``, ``cli/commands/``): a command's module is imported
+  to run that command, which uses what it imports, so moving an import into the
+  command's function saves nothing: IMC101 does not run on them (the other
+  rules do: import-time work there still slows the command down);
+* **test modules** (``test_*.py``, ``*_test.py``, ``tests.py``, ``test.py``,
+  ``conftest.py``, and everything under a ``tests``, ``test``, ``testutils`` or
+  ``test_utils`` directory):
   their imports are paid once per test run, at collection, not at every
   start-up of the application, so IMC101 holds them to its own threshold,
   ``import-cost-test-threshold-ms``; every other rule runs as on application
@@ -29,12 +35,14 @@ if TYPE_CHECKING:
 
     from flake8_import_cost.settings import Settings
 
-    FileKind = Literal["application", "test", "non-startup"]
+    FileKind = Literal["application", "test", "non-startup", "command"]
 
 #: The rules that run on a file of each kind other than application code and tests.
 RULES_BY_KIND: dict[str, frozenset[str]] = {"non-startup": frozenset({"IMC102"})}
-#: Directory names whose files are test modules.
-TEST_DIRECTORIES = frozenset({"tests", "test"})
+#: The rules that do not run on a file of each kind.
+RULES_NOT_BY_KIND: dict[str, frozenset[str]] = {"command": frozenset({"IMC101"})}
+#: Directory names whose files are test modules or test helpers.
+TEST_DIRECTORIES = frozenset({"tests", "test", "testutils", "test_utils"})
 
 
 def file_kind(filename: str, settings: Settings) -> FileKind:
@@ -48,6 +56,8 @@ def file_kind(filename: str, settings: Settings) -> FileKind:
     absolute = absolute.replace("\\", "/")
     if any(fnmatchcase(path, p) or fnmatchcase(absolute, p) for p in settings.non_startup_paths):
         return "non-startup"
+    if any(fnmatchcase(path, p) or fnmatchcase(absolute, p) for p in settings.command_paths):
+        return "command"
     return "test" if is_test_path(path) else "application"
 
 
@@ -58,7 +68,7 @@ def is_test_path(path: str) -> bool:
     return (
         name.startswith("test_")
         or name.endswith("_test.py")
-        or name in ("tests.py", "conftest.py")
+        or name in ("tests.py", "test.py", "conftest.py")
         or bool(TEST_DIRECTORIES.intersection(parts[:-1]))
     )
 
@@ -66,4 +76,4 @@ def is_test_path(path: str) -> bool:
 def runs_on(code: str, kind: FileKind) -> bool:
     """Whether the rule ``code`` runs on a file of ``kind``."""
     allowed = RULES_BY_KIND.get(kind)
-    return allowed is None or code in allowed
+    return (allowed is None or code in allowed) and code not in RULES_NOT_BY_KIND.get(kind, ())

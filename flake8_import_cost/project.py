@@ -17,6 +17,7 @@ package ``__init__`` once however many files it checks.
 from __future__ import annotations
 
 import ast
+import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -96,6 +97,330 @@ def loaded_anyway(path: str) -> frozenset[str]:
                     seen.add(step)
                     pending.append(step)
     return frozenset(loaded.union(*loaded_by(loaded).values()))
+
+
+class StartUp:
+    """What the application's start-up imports, as far as its files say.
+
+    ``files`` are the project's files that start-up imports; ``direct`` gives, for
+    each module, the lines of those files that import it; ``by_framework`` the
+    slow modules that a package outside the project, which start-up imports, is
+    measured to load (:data:`~flake8_import_cost.knowledge.loaded_by.LOADED_BY`).
+    """
+
+    __slots__ = ("files", "direct", "by_framework")
+
+    def __init__(self, files: frozenset[str], direct: dict[str, tuple[tuple[str, int], ...]],
+                 by_framework: frozenset[str]) -> None:  # fmt: skip
+        self.files = files
+        self.direct = direct
+        self.by_framework = by_framework
+
+    def _matching(self, module: str) -> list[str]:
+        """``module`` and its submodules among the modules start-up imports (a submodule loads it)."""
+        prefix = module + "."
+        return [name for name in self.direct if name == module or name.startswith(prefix)]
+
+    def loads_anyway(self, module: str, path: str) -> bool:
+        """Whether start-up loads ``module`` whatever the file at ``path`` does: a framework
+        loads it, or the file is not one start-up imports while start-up imports the module."""
+        prefix = module + "."
+        if module in self.by_framework or any(name.startswith(prefix) for name in self.by_framework):
+            return True
+        return os.path.abspath(path) not in self.files and bool(self._matching(module))
+
+    def other_importers(self, module: str, path: str) -> list[tuple[str, int]]:
+        """The lines of start-up's other files that import ``module``: with them, deferring it
+        in ``path`` alone saves nothing (each pays off only when all defer it)."""
+        skip = os.path.abspath(path)
+        return sorted(
+            {where for name in self._matching(module) for where in self.direct[name] if where[0] != skip}
+        )
+
+
+#: How many of the project's files one start-up is read from, at most.
+MAX_START_UP_FILES = 3_000
+#: Django loads these modules of every installed app at ``django.setup()`` (``admin``
+#: when ``django.contrib.admin`` is installed: its ``ready()`` autodiscovers them).
+_APP_MODULES = ("", ".apps", ".models")
+
+
+@lru_cache(maxsize=16)
+def start_up(root: str) -> StartUp:
+    """The start-up of the application under the source root ``root``, as far as its
+    files declare it: the console scripts of its package metadata (a wheel's
+    ``entry_points.txt``, ``pyproject.toml``'s ``[project.scripts]``, ``setup.cfg``):
+    the module and what the function imports when it runs; and for a Django project,
+    a settings module (``settings.py``, ``settings/__init__.py``, ``settings_*.py``
+    that are not test settings) with ``INSTALLED_APPS``: Django's start-up imports
+    the settings, the ``apps``, ``models`` (and ``admin``) modules of every
+    installed app, and ``ROOT_URLCONF``. What those import at import time, and what
+    the project's modules they import import in turn, is loaded at start-up."""
+    entries: list[str] = []
+    for module, function in _entry_points(root):
+        entries.append(module)
+        found = module_file(module, root)
+        if found is not None and function:
+            entries.extend(_function_imports(found, function, root))
+    for settings_path in _settings_files(root):
+        apps, urlconf = _django_settings(settings_path)
+        name = module_name(settings_path, root)
+        if name is not None:
+            entries.append(name)
+        admin = "django.contrib.admin" in apps
+        for app in apps:
+            package = app.partition(".apps.")[0] if ".apps." in app else app
+            entries.extend(package + suffix for suffix in (*_APP_MODULES, *((".admin",) if admin else ())))
+        if urlconf:
+            entries.append(urlconf)
+    direct: dict[str, set[tuple[str, int]]] = {}
+    by_framework: set[str] = set()
+    pending: list[str] = []
+    seen: set[str] = set()
+
+    def visit(module: str, by: tuple[str, int] | None) -> None:
+        for step in _with_parents(module):
+            if by is not None:
+                direct.setdefault(step, set()).add(by)
+            found = module_file(step, root)
+            if found is not None and found not in seen and len(seen) < MAX_START_UP_FILES:
+                seen.add(found)
+                pending.append(found)
+
+    for entry in entries:
+        visit(entry, None)
+        for loaded in loaded_by({entry}).values():  # an installed app of a package outside the project
+            by_framework.update(loaded)
+    while pending:
+        current = pending.pop()
+        lines = _scanned(current, root)
+        for name, line in lines:
+            visit(name, (current, line))
+        for framework, loaded in loaded_by({name for name, _ in lines}).items():
+            if module_file(framework, root) is None:  # the project's own modules are read, not looked up
+                by_framework.update(loaded)
+    frozen = {name: tuple(sorted(lines)) for name, lines in direct.items()}
+    return StartUp(frozenset(seen), frozen, frozenset(by_framework))
+
+
+def _scanned(path: str, root: str) -> frozenset[tuple[str, int]]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return frozenset()
+    return _scan_imports(path, root, stat.st_mtime_ns, stat.st_size)
+
+
+#: A line that starts a compound statement at the top of a module, and what it is.
+_TOP_STATEMENT = r"(def|async|class|@|if|elif|else|try|except|finally|with|for|while)\b"
+_BLOCKS_THAT_RUN = frozenset({"if", "elif", "else", "try", "except", "finally", "with", "for", "while"})
+
+
+@lru_cache(maxsize=8192)
+def _scan_imports(path: str, root: str, mtime_ns: int, size: int) -> frozenset[tuple[str, int]]:
+    """The absolute names a file imports at its top level, read from its text: the
+    start-up closure reads hundreds of files, and parsing them all would cost more
+    than the whole check of one. Imports at the top and in top-level ``if``, ``try``,
+    ``with`` and loop blocks count; those in functions and classes, under ``if
+    TYPE_CHECKING:`` or ``if __name__ == "__main__":``, do not."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            lines = file.read().splitlines()
+    except OSError:
+        return frozenset()
+    package = module_name(path, root) or ""
+    if os.path.basename(path) != "__init__.py":
+        package = package.rpartition(".")[0]
+    names: set[tuple[str, int]] = set()
+    running = True  # whether the indented lines below the last top-level statement run at import
+    continued: tuple[str, int] | None = None  # a parenthesised ``from ... import (`` still open
+    for number, line in enumerate(lines, start=1):
+        if continued is not None:
+            names.update((name, continued[1]) for name in _from_names(continued[0], line))
+            if ")" in line:
+                continued = None
+            continue
+        if not line or line[0] in " \t":
+            if not running or "import" not in line:
+                continue
+            text = line.strip()
+        else:
+            text = line
+            match = re.match(_TOP_STATEMENT, text)
+            if match is not None:
+                keyword = match.group(1)
+                running = keyword in _BLOCKS_THAT_RUN and "TYPE_CHECKING" not in text and "__main__" not in text
+                continue
+            running = True
+        if text.startswith("import "):
+            for part in text[7:].split("#")[0].split(","):
+                module = part.split(" as ")[0].strip()
+                if _is_dotted(module):
+                    names.add((module, number))
+        elif text.startswith("from "):
+            source, _, imported = text[5:].partition(" import ")
+            source = source.strip()
+            level = len(source) - len(source.lstrip("."))
+            base = _absolute(ast.ImportFrom(module=source[level:] or None, names=[], level=level), package)
+            if base is not None and _is_dotted(base):
+                names.add((base, number))
+                names.update((name, number) for name in _from_names(base, imported))
+                if "(" in imported and ")" not in imported:
+                    continued = (base, number)
+    return frozenset(names)
+
+
+def _from_names(base: str, text: str) -> list[str]:
+    """``base.name`` for each name of a ``from base import ...`` list (part of one)."""
+    found = []
+    for item in text.split("#")[0].strip().strip("()\\").split(","):
+        name = item.strip().strip("()").split(" as ")[0].strip()
+        if name.isidentifier():
+            found.append(f"{base}.{name}")
+    return found
+
+
+def _entry_points(root: str) -> list[tuple[str, str]]:
+    """``(module, function)`` of every console or GUI script the project declares."""
+    import configparser
+
+    found: list[tuple[str, str]] = []
+    sections = ("console_scripts", "gui_scripts")
+    texts: list[str] = []
+    for metadata in sorted(os.listdir(root)) if os.path.isdir(root) else ():
+        if metadata.endswith(".dist-info"):
+            texts.append(_read(os.path.join(root, metadata, "entry_points.txt")))
+    for directory in dict.fromkeys((root, project_root(root))):
+        texts.append(_read(os.path.join(directory, "setup.cfg")))
+        found.extend(_pyproject_scripts(os.path.join(directory, "pyproject.toml")))
+    for text in texts:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            continue
+        targets: list[str] = []
+        for section in sections:  # entry_points.txt: ``name = module:function``
+            if parser.has_section(section):
+                targets.extend(value for _, value in parser.items(section))
+        if parser.has_section("options.entry_points"):  # setup.cfg: one ``name = target`` per line
+            for section in sections:
+                lines = parser.get("options.entry_points", section, fallback="").splitlines()
+                targets.extend(line.partition("=")[2] for line in lines if "=" in line)
+        for target in targets:
+            module, _, function = target.strip().partition(":")
+            if _is_dotted(module):
+                found.append((module, function.split("[")[0].strip().partition(".")[0]))
+    return found
+
+
+def _pyproject_scripts(path: str) -> list[tuple[str, str]]:
+    text = _read(path)
+    if "scripts" not in text:
+        return []
+    try:
+        tomllib = importlib.import_module("tomllib")
+    except ImportError:  # Python 3.10: no TOML reader in the standard library
+        return []
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return []
+    project = data.get("project", {})
+    found = []
+    for table in ("scripts", "gui-scripts"):
+        for target in project.get(table, {}).values():
+            module, _, function = str(target).partition(":")
+            if _is_dotted(module):
+                found.append((module, function.partition(".")[0]))
+    return found
+
+
+def _function_imports(path: str, function: str, root: str) -> list[str]:
+    """What the function ``function`` of the file imports when it runs (its own imports)."""
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    package = module_name(path, root) or ""
+    if os.path.basename(path) != "__init__.py":
+        package = package.rpartition(".")[0]
+    names: list[str] = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Import):
+                    names.extend(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom):
+                    base = _absolute(node, package)
+                    if base is not None:
+                        names.append(base)
+                        names.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return names
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return file.read()
+    except OSError:
+        return ""
+
+
+def _settings_files(root: str) -> list[str]:
+    """Django settings modules of the project under ``root``: a few directories deep."""
+    found: list[str] = []
+    base_depth = root.rstrip(os.sep).count(os.sep)
+    for directory, subdirectories, files in os.walk(root):
+        if directory.count(os.sep) - base_depth >= 4:
+            subdirectories[:] = []
+        subdirectories[:] = sorted(d for d in subdirectories if d not in _SKIPPED_DIRECTORIES and not d.startswith("."))
+        in_settings_package = os.path.basename(directory) == "settings"
+        for name in sorted(files):
+            if not name.endswith(".py") or "test" in name:
+                continue
+            if name == "settings.py" or (name.startswith("settings_") and name != "settings_test.py") or (
+                in_settings_package and name in ("__init__.py", "base.py")
+            ):
+                path = os.path.join(directory, name)
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as file:
+                        if "INSTALLED_APPS" in file.read():
+                            found.append(path)
+                except OSError:
+                    continue
+    return found
+
+
+def _django_settings(path: str) -> tuple[list[str], str | None]:
+    """``INSTALLED_APPS`` (the strings its module-level assignments list) and ``ROOT_URLCONF``."""
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return [], None
+    apps: list[str] = []
+    urlconf: str | None = None
+    for stmt in tree.body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else (
+            stmt.target if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else None
+        )
+        if not isinstance(target, ast.Name) or getattr(stmt, "value", None) is None:
+            continue
+        if target.id == "INSTALLED_APPS":
+            apps.extend(
+                node.value for node in ast.walk(stmt.value)  # type: ignore[attr-defined]
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and _is_dotted(node.value)
+            )
+        elif target.id == "ROOT_URLCONF" and isinstance(stmt.value, ast.Constant):  # type: ignore[attr-defined]
+            value = stmt.value.value  # type: ignore[attr-defined]
+            urlconf = value if isinstance(value, str) and _is_dotted(value) else None
+    return apps, urlconf
+
+
+def _is_dotted(text: str) -> bool:
+    return bool(text) and all(part.isidentifier() for part in text.split("."))
 
 
 def loaded_by(modules: set[str] | frozenset[str]) -> dict[str, frozenset[str]]:
@@ -231,3 +556,39 @@ def _test_files(root: str, is_test: Callable[[str], bool]) -> Iterator[str]:
                 if read > MAX_TEST_FILES:
                     return
                 yield path
+
+
+def needed_at_import(path: str, line: int) -> bool:
+    """Whether the import statement at ``line`` of the file at ``path`` binds a name that
+    the module needs at import time (code that runs at import, an annotation read at
+    runtime, a re-export): such an import cannot move, so the module it imports stays
+    loaded at start-up whatever another file does."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return True
+    return _needed_at_import(path, line, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _needed_at_import(path: str, line: int, mtime_ns: int, size: int) -> bool:
+    from flake8_import_cost.importtime import ImportTime
+    from flake8_import_cost.names import Names
+    from flake8_import_cost.usage import NameUsage
+
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return True
+    statements = [
+        node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and node.lineno == line
+    ]
+    if not statements:
+        return True  # not an import statement where the text said: do not count on it
+    names = [alias.asname or alias.name.partition(".")[0] for node in statements for alias in node.names]
+    if "*" in names:
+        return True
+    walker = ImportTime(tree, Names(tree))
+    kinds = NameUsage(tree, walker).kinds(names)
+    return bool(kinds & {"import", "runtime", "reexport"}) or (not kinds and os.path.basename(path) == "__init__.py")

@@ -20,6 +20,8 @@ class SettingsError(ValueError):
 
 #: The manager attributes IMC201 always knows; ``import-cost-orm-managers`` adds to them.
 DEFAULT_ORM_MANAGERS = ("objects", "_default_manager", "_base_manager")
+#: Modules that are imported to run the one command they define.
+DEFAULT_COMMAND_PATHS = ("*/management/commands/*.py", "*/cli/commands/*.py")
 #: The measured-cost database read when ``import-cost-db`` is not given, if it exists.
 DEFAULT_DB = ".import-cost.db"
 #: Code the application never imports at start-up (see :mod:`flake8_import_cost.policy`).
@@ -43,7 +45,7 @@ class Settings:
     __slots__ = (
         "threshold_ms", "slow_modules", "max_iterations", "codegen_ms", "orm_managers", "heavy_callables",
         "strict_modules", "strict_allow", "test_threshold_ms", "import_time_use_ms", "core_modules",
-        "non_startup_paths", "db", "min_ms", "_database",
+        "non_startup_paths", "command_paths", "db", "min_ms", "_database",
     )  # fmt: skip
 
     def __init__(
@@ -61,6 +63,7 @@ class Settings:
         import_time_use_ms: float = 100.0,
         core_modules: tuple[str, ...] = (),
         non_startup_paths: tuple[str, ...] = DEFAULT_NON_STARTUP_PATHS,
+        command_paths: tuple[str, ...] = DEFAULT_COMMAND_PATHS,
         db: str | None = None,
         min_ms: float = 0.0,
     ) -> None:
@@ -85,6 +88,8 @@ class Settings:
         self.core_modules = core_modules
         #: Path globs of code the application never imports at start-up.
         self.non_startup_paths = non_startup_paths
+        #: Path globs of modules imported to run the one command they define (no IMC101).
+        self.command_paths = command_paths
         #: The measured-cost database: a path, ``"none"`` for none, ``None`` for the default.
         self.db = db
         #: Findings measured cheaper than this at start-up are hidden.
@@ -252,6 +257,15 @@ OPTIONS: tuple[Option, ...] = (
         "GLOBS",
         "path globs of files the application never imports at start-up, comma-separated, or `none`;"
         " only the deprecated-import rule runs on them",
+        _patterns_or_none,
+        comma_separated_list=True,
+        normalize_paths=True,
+    ),
+    Option(
+        "import-cost-command-paths",
+        "command_paths",
+        "GLOBS",
+        "IMC101: path globs of modules imported to run the one command they define, comma-separated, or `none`",
         _patterns_or_none,
         comma_separated_list=True,
         normalize_paths=True,

@@ -296,6 +296,7 @@ BAD_VALUES: dict[str, list[str]] = {
     "import-cost-core-modules": ["not-a-module", "pandas.", "1numpy"],
     "import-cost-non-startup-paths": [],
     "import-cost-db": [" "],
+    "import-cost-command-paths": [],
     "import-cost-min-ms": ["fast", "-2"],
 }
 #: A valid value for every registered option.
@@ -313,6 +314,7 @@ GOOD_VALUES: dict[str, str] = {
     "import-cost-core-modules": "sqlalchemy, pandas.core",
     "import-cost-non-startup-paths": "*/migrations/*.py,scripts/*",
     "import-cost-db": "none",
+    "import-cost-command-paths": "*/commands/*.py",
     "import-cost-min-ms": "2.5",
 }
 

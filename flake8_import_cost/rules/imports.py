@@ -15,7 +15,7 @@ from flake8_import_cost.settings import Settings
 if TYPE_CHECKING:
     from flake8_import_cost.context import Where
     from flake8_import_cost.costs import MeasuredCosts
-    from flake8_import_cost.project import TestSuite
+    from flake8_import_cost.project import StartUp, TestSuite
     from flake8_import_cost.usage import NameUsage
 
 ImportNode = ast.Import | ast.ImportFrom
@@ -247,13 +247,20 @@ def slow_import(ctx: FileContext) -> Iterator[Finding]:
     if not found:
         return
     anyway = _loaded_anyway(ctx)
+    startup = _start_up(ctx)
     frameworks = _frameworks(ctx)
     suite = _test_suite(ctx) if ctx.kind == "test" and ctx.filename not in ("stdin", "-") else None
     packages: dict[tuple[str, ast.expr | None], _Package] = {}
     wheres: dict[tuple[str, ast.expr | None], Where] = {}
     for node, where, module, figures, imported, local in sorted(found, key=lambda item: _position(item[0])):
-        if _is_loaded(module, anyway) or _loaded_by_another(module, frameworks):
-            continue  # loaded anyway, by the application's start-up or a framework: deferring it saves nothing
+        if figures[1] != "measured at start-up" and (
+            _is_loaded(module, anyway)
+            or _loaded_by_another(module, frameworks)
+            or (startup is not None and startup.loads_anyway(module, ctx.filename))
+        ):
+            # Loaded anyway, by the application's start-up or a framework: deferring it saves
+            # nothing. (A profiled start-up knows better: its message names the other importers.)
+            continue
         if suite is not None and suite.imported_elsewhere(module.partition(".")[0], ctx.filename):
             continue  # another test module imports it at its top: a test run loads it anyway
         key = (module.partition(".")[0], where.site)
@@ -261,12 +268,12 @@ def slow_import(ctx: FileContext) -> Iterator[Finding]:
         wheres.setdefault(key, where)
         package.add(node, module, figures, imported, local)
     for key, package in packages.items():
-        finding = _finding(ctx, package, wheres[key])
+        finding = _finding(ctx, package, wheres[key], startup)
         if finding is not None:
             yield finding
 
 
-def _finding(ctx: FileContext, package: _Package, where: Where) -> Finding | None:
+def _finding(ctx: FileContext, package: _Package, where: Where, startup: StartUp | None) -> Finding | None:
     usage = ctx.usage
     module, ms, source, imported = package.costliest()
     settings = ctx.settings
@@ -289,6 +296,18 @@ def _finding(ctx: FileContext, package: _Package, where: Where) -> Finding | Non
         detail.patched = _patched(ctx, bound)
     if source == "measured at start-up" and ctx.costs is not None:
         _other_importers(ctx.costs, ctx.filename, module, detail)
+    elif startup is not None:
+        # Start-up imports it from other files too: deferring it pays off only when they all
+        # do, and never while one of them needs it at import time.
+        from flake8_import_cost.project import needed_at_import
+
+        others = startup.other_importers(module, ctx.filename)
+        if any(needed_at_import(path, line) for path, line in others):
+            return None
+        root = package_root(ctx.filename)
+        detail.also_imported_by = tuple(
+            f"{os.path.relpath(path, root).replace(os.sep, '/')}:{line}" for path, line in others
+        )
         if detail.third_party is not None and detail.used_at_import:
             return None  # needed at import time, and loaded by a package outside the project anyway
     return Finding.at(detail.node, "IMC101", detail, where)
@@ -339,6 +358,22 @@ def _loaded_anyway(ctx: FileContext) -> frozenset[str]:
     from flake8_import_cost.project import loaded_anyway
 
     return loaded_anyway(ctx.filename)
+
+
+def _start_up(ctx: FileContext) -> StartUp | None:
+    """What the project's start-up imports, as its metadata, settings and URLconf say."""
+    if ctx.filename in ("stdin", "-"):
+        return None
+    from flake8_import_cost.project import start_up
+
+    return start_up(package_root(ctx.filename))
+
+
+def package_root(filename: str) -> str:
+    """The directory that holds the file's top-level package (its own directory, outside a package)."""
+    from flake8_import_cost.project import package_chain
+
+    return package_chain(filename)[0]
 
 
 def _frameworks(ctx: FileContext) -> dict[str, frozenset[str]]:

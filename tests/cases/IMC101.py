@@ -292,6 +292,25 @@ def test_book():
     return openpyxl.Workbook()
 
 
+# module: a command's module is imported to run the command, which needs what it imports
+# filename: shop/management/commands/export_prices.py
+import pandas
+
+
+def handle():
+    return pandas.DataFrame()
+
+
+# module: import-cost-command-paths replaces the default globs
+# filename: tools/management/commands/export_stock.py
+# flake8-options: --import-cost-command-paths=none
+import pandas  # IMC101 "used only inside functions"
+
+
+def handle():
+    return pandas.DataFrame()
+
+
 # module: migrations are not start-up code: only IMC102 runs on them
 # filename: shop/migrations/0002_prices.py
 import pandas
@@ -327,7 +346,7 @@ def use():
 # module: PEP 810: a lazy import costs only where it is first used
 __lazy_modules__ = ["pandas", "numpy"]
 
-import pandas  # IMC101 "lazy import of pandas is used at import time (line 333), so it takes ~"
+import pandas  # IMC101 "lazy import of pandas is used at import time (line 352), so it takes ~"
 import numpy
 
 FRAME = pandas.DataFrame()
@@ -431,7 +450,7 @@ def use():
 
 # module: with a profiled start-up, the cost is what the start-up paid, and the message names the other lines
 # filename: weighted/reports.py
-# measured: {"modules": {"pandas": 180.0, "openpyxl": 3.0}, "statements": {"435": 182.5}, "importers": {"pandas": ["weighted/reports.py:435", "weighted/views.py:3", "weighted/api.py:7"]}}
+# measured: {"modules": {"pandas": 180.0, "openpyxl": 3.0}, "statements": {"454": 182.5}, "importers": {"pandas": ["weighted/reports.py:454", "weighted/views.py:3", "weighted/api.py:7"]}}
 import pandas  # IMC101 "pandas takes ~180 ms to import (measured at start-up); used only inside functions, so the import can move into them; also imported at start-up by weighted/views.py:3 and 1 other line: defer them all to save it" "(measured: 182.5 ms at start-up)"
 import openpyxl  # measured at 3 ms: under the threshold, whatever the built-in table says
 
@@ -463,7 +482,7 @@ def export():
 
 # module: import-cost-min-ms hides findings measured cheaper; unmeasured ones stay
 # filename: weighted/minimum.py
-# measured: {"isolated": {"matplotlib": 300.0}, "statements": {"468": 20.0}}
+# measured: {"isolated": {"matplotlib": 300.0}, "statements": {"487": 20.0}}
 # flake8-options: --import-cost-min-ms=50
 import matplotlib  # measured at 20 ms at start-up: hidden
 import pandas  # IMC101 "pandas takes ~" (no statement measurement: kept)
@@ -471,3 +490,55 @@ import pandas  # IMC101 "pandas takes ~" (no statement measurement: kept)
 
 def plot():
     return matplotlib.figure, pandas.DataFrame()
+
+
+# module: a Django project's start-up: the settings, the installed apps' models and the URLconf
+# flake8-options: --import-cost-threshold-ms=10
+# filename: site/__init__.py
+
+# module: the settings module says what start-up imports
+# flake8-options: --import-cost-threshold-ms=10
+# filename: site/settings.py
+INSTALLED_APPS = ["django.contrib.contenttypes", "store.apps.StoreConfig"]
+ROOT_URLCONF = "site.urls"
+
+# module: the URLconf
+# flake8-options: --import-cost-threshold-ms=10
+# filename: site/urls.py
+from store import views
+
+urlpatterns = []
+
+# module: the app package
+# flake8-options: --import-cost-threshold-ms=10
+# filename: store/__init__.py
+
+# module: the app's models: imported at every start-up, as the views are: both import requests
+# flake8-options: --import-cost-threshold-ms=10
+# filename: store/models.py
+import requests  # IMC101 "requests takes ~" "used only inside functions" "; also imported at start-up by store/views.py:529: defer them all to save it"
+
+
+def fetch(url):
+    return requests.get(url)
+
+
+# module: the views: each import of requests at start-up is one finding, naming the others
+# flake8-options: --import-cost-threshold-ms=10
+# filename: store/views.py
+import requests  # IMC101 "also imported at start-up by store/models.py:519: defer them all to save it"
+import openpyxl  # IMC101 "openpyxl takes ~" (no start-up module imports openpyxl)
+
+
+def page(request):
+    return requests.get("x"), openpyxl.Workbook()
+
+
+# module: a module start-up does not import finds requests loaded already
+# flake8-options: --import-cost-threshold-ms=10
+# filename: store/exports.py
+import requests
+
+
+def send(url):
+    return requests.post(url)

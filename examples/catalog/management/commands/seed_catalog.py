@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalog.models import Category, Product
-from catalog.utils import format_sku  # expect-measured: IMC101
+from catalog.utils import format_sku
 
 #: (category name, slug, SKU prefix) -> the products in it, with their net prices.
 CATALOGUE = {

@@ -11,7 +11,7 @@ credentials or a migrated database, even ``--help`` fails.
 import json
 from pathlib import Path
 
-import boto3  # expect: IMC101
+import boto3
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 

@@ -1,0 +1,155 @@
+"""What the plugin reads of a project from its files, without importing anything: its
+packages, what its start-up imports, what its test modules patch and import."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from conftest import write_files
+
+from flake8_import_cost import project
+
+
+def _files(root: Path, files: dict[str, str]) -> None:
+    write_files(root, {name: textwrap.dedent(text) for name, text in files.items()})
+
+
+def test_package_chain_and_module_names(tmp_path: Path) -> None:
+    _files(tmp_path, {"app/__init__.py": "", "app/sub/__init__.py": "", "app/sub/mod.py": "", "script.py": ""})
+    root, inits = project.package_chain(str(tmp_path / "app" / "sub" / "mod.py"))
+    assert root == str(tmp_path)
+    assert inits == [str(tmp_path / "app" / "__init__.py"), str(tmp_path / "app" / "sub" / "__init__.py")]
+    package_init = project.package_chain(str(tmp_path / "app" / "sub" / "__init__.py"))[1]
+    assert package_init == [str(tmp_path / "app" / "__init__.py")]
+    assert project.package_chain(str(tmp_path / "script.py")) == (str(tmp_path), [])
+    assert project.module_name(str(tmp_path / "app" / "sub" / "mod.py"), str(tmp_path)) == "app.sub.mod"
+    assert project.module_name(str(tmp_path / "app" / "__init__.py"), str(tmp_path)) == "app"
+    assert project.module_file("app.sub", str(tmp_path)) == str(tmp_path / "app" / "sub" / "__init__.py")
+    assert project.module_file("app.missing", str(tmp_path)) is None
+
+
+def test_what_a_package_init_loads_is_loaded_for_its_modules(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "app/__init__.py": "import pandas\nfrom . import settings\n",
+        "app/settings.py": "import redis\n\n\ndef later():\n    import yaml\n",
+        "app/views.py": "import openpyxl\n",
+    })  # fmt: skip
+    loaded = project.loaded_anyway(str(tmp_path / "app" / "views.py"))
+    assert {"pandas", "redis", "app.settings"} <= loaded
+    assert "numpy" in loaded  # pandas is measured to load it
+    assert "yaml" not in loaded and "openpyxl" not in loaded
+    # The closure never passes through the file itself: settings' own import is its own to defer.
+    assert "redis" not in project.loaded_anyway(str(tmp_path / "app" / "settings.py"))
+
+
+def test_text_scan_of_top_level_imports(tmp_path: Path) -> None:
+    _files(tmp_path, {"pkg/__init__.py": "", "pkg/mod.py": """\
+        import os, json as j
+        from typing import TYPE_CHECKING
+        from . import sibling
+        from .helpers import (
+            first,
+            second,
+        )
+        if TYPE_CHECKING:
+            import pandas
+        try:
+            import ujson
+        except ImportError:
+            ujson = None
+
+
+        def function():
+            import numpy
+
+
+        class Model:
+            import scipy
+
+        if __name__ == "__main__":
+            import argparse
+        """})  # fmt: skip
+    scanned = {name for name, _ in project._scanned(str(tmp_path / "pkg" / "mod.py"), str(tmp_path))}
+    assert {"os", "json", "typing", "pkg", "pkg.sibling", "pkg.helpers", "pkg.helpers.first", "ujson"} <= scanned
+    assert "pkg.helpers.second" in scanned  # a parenthesised list over several lines
+    assert not {"pandas", "numpy", "scipy", "argparse"} & scanned
+
+
+def test_a_django_start_up_from_its_settings(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings.py": """\
+            INSTALLED_APPS = ["django.contrib.admin", "shop.apps.ShopConfig"]
+            ROOT_URLCONF = "site.urls"
+            """,
+        "site/urls.py": "from shop import views\n",
+        "shop/__init__.py": "",
+        "shop/apps.py": "",
+        "shop/models.py": "import requests\n",
+        "shop/admin.py": "import openpyxl\n",
+        "shop/views.py": "import requests\nimport redis\n",
+        "shop/exports.py": "import requests\nimport pandas\n",
+        "shop/settings_test.py": "INSTALLED_APPS = ['shop.testing']\n",
+    })  # fmt: skip
+    start = project.start_up(str(tmp_path))
+    files = {Path(path).relative_to(tmp_path).as_posix() for path in start.files}
+    assert {"site/settings.py", "site/urls.py", "shop/models.py", "shop/admin.py", "shop/views.py"} <= files
+    assert "shop/exports.py" not in files
+    # django.contrib.admin is measured to load modules of its own (email, asyncio, ...).
+    assert "asyncio" in start.by_framework
+    views, models, exports = (str(tmp_path / "shop" / name) for name in ("views.py", "models.py", "exports.py"))
+    assert start.other_importers("requests", views) == [(models, 1)]
+    assert start.other_importers("redis", views) == []
+    assert start.loads_anyway("requests", exports)  # not a start-up module: requests is loaded before it
+    assert not start.loads_anyway("pandas", exports) and not start.loads_anyway("redis", views)
+
+
+def test_console_scripts_are_start_ups(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "setup.cfg": "[options.entry_points]\nconsole_scripts =\n    tool = tool.cli:main\n",
+        "pyproject.toml": '[project]\nname = "tool"\n[project.scripts]\nother = "tool.other:run"\n',
+        "tool/__init__.py": "",
+        "tool/cli.py": "import json\n\n\ndef main():\n    from tool import core\n    return core\n",
+        "tool/core.py": "import requests\n",
+        "tool/other.py": "import yaml\n",
+        "tool/unused.py": "import pandas\n",
+    })  # fmt: skip
+    assert set(project._entry_points(str(tmp_path))) >= {("tool.cli", "main"), ("tool.other", "run")}
+    start = project.start_up(str(tmp_path))
+    assert "requests" in start.direct  # what the script's function imports when it runs, and on
+    assert "yaml" in start.direct and "pandas" not in start.direct
+
+
+def test_a_wheels_entry_points(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "tool-1.0.dist-info/entry_points.txt": "[console_scripts]\ntool = tool.__main__:main\n",
+        "tool/__init__.py": "",
+        "tool/__main__.py": "import requests\n",
+    })  # fmt: skip
+    assert project._entry_points(str(tmp_path)) == [("tool.__main__", "main")]
+    assert "requests" in project.start_up(str(tmp_path)).direct
+
+
+def test_test_suite_patches_and_imports(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "tests/test_a.py": "import pandas\nfrom unittest import mock\n\n\n@mock.patch('app.client.requests')\n"
+                           "def t(): pass\n",
+        "tests/test_b.py": "import pandas\nimport openpyxl\n",
+        "app/client.py": "import requests\n",
+    })  # fmt: skip
+    suite = project.test_suite(str(tmp_path))
+    assert suite.patched == {"app.client.requests"}
+    assert suite.imported_elsewhere("pandas", str(tmp_path / "tests" / "test_a.py"))
+    assert not suite.imported_elsewhere("openpyxl", str(tmp_path / "tests" / "test_b.py"))
+
+
+def test_needed_at_import(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "a.py": "import pandas\nimport numpy\n\nFRAME = pandas.DataFrame()\n\n\ndef f():\n    return numpy\n",
+        "pkg/__init__.py": "import redis\n",
+    })  # fmt: skip
+    assert project.needed_at_import(str(tmp_path / "a.py"), 1)
+    assert not project.needed_at_import(str(tmp_path / "a.py"), 2)
+    assert project.needed_at_import(str(tmp_path / "pkg" / "__init__.py"), 1)  # a package re-exports what it imports
+    assert project.needed_at_import(str(tmp_path / "a.py"), 4)  # not an import: counted on as needed
