@@ -39,6 +39,11 @@ MEASURED_ON: dict[str, str] = {
 #: the framework itself left out. A comment names the packages of table modules
 #: that it loads without those modules. Frameworks that load none are left out.
 LOADED_BY: dict[str, frozenset[str]] = {
+    # also loads, without their table modules: email.
+    'OpenSSL': frozenset({
+        'cryptography.x509',
+        'socket',
+    }),
     'aiohttp': frozenset({
         'asyncio',
         'attr',
@@ -141,6 +146,7 @@ LOADED_BY: dict[str, frozenset[str]] = {
     'boto3': frozenset({
         'boto3.session',
         'botocore.session',
+        'cryptography.x509',
         'dateutil.parser',
         'email.message',
         'http.client',
@@ -155,6 +161,7 @@ LOADED_BY: dict[str, frozenset[str]] = {
         'zipfile',
     }),
     'botocore.session': frozenset({
+        'cryptography.x509',
         'dateutil.parser',
         'email.message',
         'http.client',
@@ -181,6 +188,11 @@ LOADED_BY: dict[str, frozenset[str]] = {
     }),
     'click': frozenset({
         'uuid',
+    }),
+    'dill': frozenset({
+        'multiprocessing',
+        'socket',
+        'tempfile',
     }),
     'django': frozenset({
         'subprocess',
@@ -735,12 +747,12 @@ LOADED_BY: dict[str, frozenset[str]] = {
         'tempfile',
         'uuid',
     }),
-    # also loads, without their table modules: cryptography.
     'storages.backends.s3': frozenset({
         'asyncio',
         'boto3',
         'boto3.session',
         'botocore.session',
+        'cryptography.x509',
         'dateutil.parser',
         'email.message',
         'http.client',
@@ -808,6 +820,7 @@ PACKAGE_VERSIONS: dict[str, str] = {
     'channels': '4.3.2',
     'click': '8.5.1',
     'cryptography': '50.0.2',
+    'dill': '0.4.1',
     'django': '5.2.19',
     'django-celery-beat': '2.9.0',
     'django-environ': '0.14.0',
@@ -840,6 +853,7 @@ PACKAGE_VERSIONS: dict[str, str] = {
     'psycopg2-binary': '2.9.13',
     'pydantic': '2.14.4',
     'pydantic-settings': '2.16.3',
+    'pyopenssl': '26.4.0',
     'pytest': '9.2.0',
     'pyyaml': '6.0.4',
     'redis': '8.1.0',
