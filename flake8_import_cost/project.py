@@ -20,13 +20,16 @@ import ast
 import importlib
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from flake8_import_cost.knowledge.loaded_by import LOADED_BY
 
-#: How many of the project's own modules one closure reads, at most.
+#: How many of the project's own modules one closure reads, at most: through the
+#: packages' ``__init__`` files, and through the file's own imports.
 MAX_MODULES = 300
+MAX_IMPORTED_MODULES = 3_000
 #: How many test files the search for patched names reads, at most.
 MAX_TEST_FILES = 2_000
 #: Files that mark the root of a project (where its tests are looked for).
@@ -78,8 +81,13 @@ def module_file(name: str, root: str) -> str | None:
 def loaded_anyway(path: str) -> frozenset[str]:
     """The modules loaded whenever the module at ``path`` is imported, without its own
     imports: those of its packages' ``__init__`` files and of the project's modules
-    they import, without passing through ``path`` itself; and the slow modules that
-    frameworks among them are measured to load (:data:`~flake8_import_cost.knowledge.loaded_by.LOADED_BY`)."""
+    they import, and those of the project's modules that the file itself imports at
+    import time (and what they import in turn), never passing through ``path``
+    itself; and the slow modules that frameworks among them are measured to load
+    (:data:`~flake8_import_cost.knowledge.loaded_by.LOADED_BY`).
+
+    The packages are read with the import-time walker; the file's own imports,
+    which reach much more of the project, with the text scan of the start-up."""
     root, inits = package_chain(path)
     skip = os.path.abspath(path)
     loaded: set[str] = set()
@@ -96,6 +104,20 @@ def loaded_anyway(path: str) -> frozenset[str]:
                 if step not in seen and step != skip:
                     seen.add(step)
                     pending.append(step)
+    queue = deque([skip])
+    read: set[str] = {skip} | seen
+    while queue and len(read) <= MAX_IMPORTED_MODULES:
+        current = queue.popleft()
+        for name, _ in _scanned(current, root):
+            if current != skip:
+                loaded.add(name)
+            found = module_file(name, root)
+            if found is None:
+                continue
+            for step in (*package_chain(found)[1], found):
+                if step not in read:
+                    read.add(step)
+                    queue.append(step)
     return frozenset(loaded.union(*loaded_by(loaded).values()))
 
 
@@ -154,8 +176,10 @@ def start_up(root: str) -> StartUp:
     a settings module (``settings.py``, ``settings/__init__.py``, ``settings_*.py``
     that are not test settings) with ``INSTALLED_APPS``: Django's start-up imports
     the settings, the ``apps``, ``models`` (and ``admin``) modules of every
-    installed app, and ``ROOT_URLCONF``. What those import at import time, and what
-    the project's modules they import import in turn, is loaded at start-up."""
+    installed app and what their ``ready()`` methods import, ``ROOT_URLCONF`` and
+    the URLconfs it includes, and the application loads the modules its settings
+    name by dotted path. What those import at import time, and what the project's
+    modules they import import in turn, is loaded at start-up."""
     entries: list[str] = []
     for module, function in _entry_points(root):
         entries.append(module)
@@ -163,7 +187,7 @@ def start_up(root: str) -> StartUp:
         if found is not None and function:
             entries.extend(_function_imports(found, function, root))
     for settings_path in _settings_files(root):
-        apps, urlconf = _django_settings(settings_path)
+        apps, urlconf, references = _django_settings(settings_path)
         name = module_name(settings_path, root)
         if name is not None:
             entries.append(name)
@@ -171,8 +195,12 @@ def start_up(root: str) -> StartUp:
         for app in apps:
             package = app.partition(".apps.")[0] if ".apps." in app else app
             entries.extend(package + suffix for suffix in (*_APP_MODULES, *((".admin",) if admin else ())))
+            config = module_file(package + ".apps", root)
+            if config is not None:
+                entries.extend(_ready_imports(config, root))
         if urlconf:
             entries.append(urlconf)
+        entries.extend(_referenced_module(reference, root) for reference in references)
     direct: dict[str, set[tuple[str, int]]] = {}
     by_framework: set[str] = set()
     pending: list[str] = []
@@ -213,6 +241,8 @@ def _scanned(path: str, root: str) -> frozenset[tuple[str, int]]:
 
 #: A line that starts a compound statement at the top of a module, and what it is.
 _TOP_STATEMENT = r"(def|async|class|@|if|elif|else|try|except|finally|with|for|while)\b"
+#: Django's ``include("app.urls")`` (or ``include(("app.urls", "namespace"))``): Django imports that URLconf.
+_INCLUDE = r"""\binclude\(\s*\(?\s*["']([A-Za-z_][\w.]*)["']"""
 _BLOCKS_THAT_RUN = frozenset({"if", "elif", "else", "try", "except", "finally", "with", "for", "while"})
 
 
@@ -221,16 +251,15 @@ def _scan_imports(path: str, root: str, mtime_ns: int, size: int) -> frozenset[t
     """The absolute names a file imports at its top level, read from its text: the
     start-up closure reads hundreds of files, and parsing them all would cost more
     than the whole check of one. Imports at the top and in top-level ``if``, ``try``,
-    ``with`` and loop blocks count; those in functions and classes, under ``if
-    TYPE_CHECKING:`` or ``if __name__ == "__main__":``, do not."""
+    ``with`` and loop blocks count, and so do the URLconfs a URLconf ``include()``s
+    by name; those in functions and classes, under ``if TYPE_CHECKING:`` or
+    ``if __name__ == "__main__":``, do not."""
     try:
         with open(path, encoding="utf-8", errors="replace") as file:
             lines = file.read().splitlines()
     except OSError:
         return frozenset()
-    package = module_name(path, root) or ""
-    if os.path.basename(path) != "__init__.py":
-        package = package.rpartition(".")[0]
+    package = _package_of(path, root)
     names: set[tuple[str, int]] = set()
     running = True  # whether the indented lines below the last top-level statement run at import
     continued: tuple[str, int] | None = None  # a parenthesised ``from ... import (`` still open
@@ -241,7 +270,7 @@ def _scan_imports(path: str, root: str, mtime_ns: int, size: int) -> frozenset[t
                 continued = None
             continue
         if not line or line[0] in " \t":
-            if not running or "import" not in line:
+            if not running or ("import" not in line and "include(" not in line):
                 continue
             text = line.strip()
         else:
@@ -252,6 +281,8 @@ def _scan_imports(path: str, root: str, mtime_ns: int, size: int) -> frozenset[t
                 running = keyword in _BLOCKS_THAT_RUN and "TYPE_CHECKING" not in text and "__main__" not in text
                 continue
             running = True
+        if "include(" in text:  # a URLconf's ``path("shop/", include("shop.urls"))``
+            names.update((name, number) for name in re.findall(_INCLUDE, text))
         if text.startswith("import "):
             for part in text[7:].split("#")[0].split(","):
                 module = part.split(" as ")[0].strip()
@@ -343,20 +374,31 @@ def _function_imports(path: str, function: str, root: str) -> list[str]:
             tree = ast.parse(file.read(), path)
     except (OSError, SyntaxError, ValueError):
         return []
-    package = module_name(path, root) or ""
-    if os.path.basename(path) != "__init__.py":
-        package = package.rpartition(".")[0]
+    package = _package_of(path, root)
     names: list[str] = []
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function:
-            for node in ast.walk(stmt):
-                if isinstance(node, ast.Import):
-                    names.extend(alias.name for alias in node.names)
-                elif isinstance(node, ast.ImportFrom):
-                    base = _absolute(node, package)
-                    if base is not None:
-                        names.append(base)
-                        names.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+            names.extend(_imported_names(stmt, package))
+    return names
+
+
+def _package_of(path: str, root: str) -> str:
+    """The package relative imports in the file at ``path`` start from."""
+    package = module_name(path, root) or ""
+    return package if os.path.basename(path) == "__init__.py" else package.rpartition(".")[0]
+
+
+def _imported_names(node: ast.AST, package: str) -> list[str]:
+    """The absolute names the import statements anywhere under ``node`` import."""
+    names: list[str] = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Import):
+            names.extend(alias.name for alias in child.names)
+        elif isinstance(child, ast.ImportFrom):
+            base = _absolute(child, package)
+            if base is not None:
+                names.append(base)
+                names.extend(f"{base}.{alias.name}" for alias in child.names if alias.name != "*")
     return names
 
 
@@ -393,30 +435,67 @@ def _settings_files(root: str) -> list[str]:
     return found
 
 
-def _django_settings(path: str) -> tuple[list[str], str | None]:
-    """``INSTALLED_APPS`` (the strings its module-level assignments list) and ``ROOT_URLCONF``."""
+def _django_settings(path: str) -> tuple[list[str], str | None, list[str]]:
+    """``INSTALLED_APPS`` (the strings its module-level assignments list), ``ROOT_URLCONF``,
+    and the dotted paths the other settings name (``MIDDLEWARE``, backends, a project's
+    own ``SEARCH_BACKEND = "app.search.Engine"``): the application loads what its
+    settings name. Settings of the test runner are left out."""
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
     except (OSError, SyntaxError, ValueError):
-        return [], None
+        return [], None, []
     apps: list[str] = []
     urlconf: str | None = None
+    references: list[str] = []
     for stmt in tree.body:
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else (
             stmt.target if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else None
         )
-        if not isinstance(target, ast.Name) or getattr(stmt, "value", None) is None:
+        value = getattr(stmt, "value", None)
+        if not isinstance(target, ast.Name) or value is None:
             continue
+        strings = [
+            node.value for node in ast.walk(value)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _is_dotted(node.value)
+        ]  # fmt: skip
         if target.id == "INSTALLED_APPS":
-            apps.extend(
-                node.value for node in ast.walk(stmt.value)  # type: ignore[attr-defined]
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and _is_dotted(node.value)
-            )
-        elif target.id == "ROOT_URLCONF" and isinstance(stmt.value, ast.Constant):  # type: ignore[attr-defined]
-            value = stmt.value.value  # type: ignore[attr-defined]
-            urlconf = value if isinstance(value, str) and _is_dotted(value) else None
-    return apps, urlconf
+            apps.extend(strings)
+        elif target.id == "ROOT_URLCONF" and isinstance(value, ast.Constant):
+            urlconf = strings[0] if strings else None
+        elif "TEST" not in target.id:
+            references.extend(string for string in strings if "." in string)
+    return apps, urlconf, references
+
+
+def _referenced_module(reference: str, root: str) -> str:
+    """The module a dotted path in the settings names: itself, or the module that
+    defines the class or function it ends with (``app.search.Engine``: ``app.search``)."""
+    parts = reference.split(".")
+    for end in range(len(parts), max(len(parts) - 3, 0), -1):
+        module = ".".join(parts[:end])
+        if module_file(module, root) is not None:
+            return module
+    return reference
+
+
+def _ready_imports(path: str, root: str) -> list[str]:
+    """What the ``ready()`` methods of an app's configuration classes import: Django
+    runs them at ``django.setup()`` (``import app.signals`` is the usual one)."""
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    package = _package_of(path, root)
+    names: list[str] = []
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ClassDef):
+            continue
+        for method in stmt.body:
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name == "ready":
+                names.extend(_imported_names(method, package))
+    return names
 
 
 def _is_dotted(text: str) -> bool:
@@ -457,9 +536,7 @@ def _imports_of(path: str, root: str, mtime_ns: int, size: int) -> frozenset[str
             tree = ast.parse(file.read(), path)
     except (OSError, SyntaxError, ValueError):
         return frozenset()
-    package = module_name(path, root) or ""
-    if os.path.basename(path) != "__init__.py":
-        package = package.rpartition(".")[0]
+    package = _package_of(path, root)
     walker = ImportTime(tree, Names(tree))
     names: set[str] = set()
     for statement, _ in walker.nodes(ast.Import):

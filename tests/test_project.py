@@ -105,6 +105,65 @@ def test_a_django_start_up_from_its_settings(tmp_path: Path) -> None:
     assert not start.loads_anyway("pandas", exports) and not start.loads_anyway("redis", views)
 
 
+def test_a_django_start_up_follows_ready_includes_and_settings_references(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings.py": """\
+            INSTALLED_APPS = ["shop"]
+            ROOT_URLCONF = "site.urls"
+            SEARCH_BACKEND = "shop.search.Engine"
+            MIDDLEWARE = ["shop.middleware.Timing"]
+            TEST_RUNNER = "shop.runner.Runner"
+            TITLE = "Shop. The best."
+            """,
+        "site/urls.py": """\
+            from django.urls import include, path
+            urlpatterns = [
+                path("shop/", include("shop.urls")),
+                path("api/", include(("api.urls", "api"))),
+            ]
+            """,
+        "shop/__init__.py": "",
+        "shop/apps.py": """\
+            from django.apps import AppConfig
+            class ShopConfig(AppConfig):
+                name = "shop"
+                def ready(self):
+                    from . import signals
+            """,
+        "shop/signals.py": "import redis\n",
+        "shop/urls.py": "import openpyxl\n",
+        "shop/search.py": "import elasticsearch\n",
+        "shop/middleware.py": "import yaml\n",
+        "shop/runner.py": "import pandas\n",
+        "shop/tasks.py": "import redis\nimport celery\n",
+        "api/__init__.py": "",
+        "api/urls.py": "import markdown\n",
+    })  # fmt: skip
+    start = project.start_up(str(tmp_path))
+    assert {"redis", "openpyxl", "elasticsearch", "yaml", "markdown"} <= set(start.direct)
+    # The test runner is not the application's start-up, nor is a module nothing names.
+    assert "pandas" not in start.direct and "celery" not in start.direct
+    tasks, signals = (str(tmp_path / "shop" / name) for name in ("tasks.py", "signals.py"))
+    assert start.other_importers("redis", tasks) == [(signals, 1)]
+
+
+def test_what_the_file_imports_of_the_project_is_loaded_with_it(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "app/__init__.py": "",
+        "app/views.py": "import requests\nimport redis\nfrom app import client\n",
+        "app/client.py": "import requests\nfrom app.base import Base\n",
+        "app/base.py": "import yaml\n\n\ndef later():\n    import redis\n",
+        "app/other.py": "import redis\n",
+    })  # fmt: skip
+    loaded = project.loaded_anyway(str(tmp_path / "app" / "views.py"))
+    assert {"requests", "yaml", "app.base"} <= loaded  # through client, and through client to base
+    assert "redis" not in loaded  # base imports it only when called; other is not imported
+    # A module that imports the file back does not count the file's own imports as loaded anyway.
+    _files(tmp_path, {"app/cycle.py": "import pandas\nimport app.back\n", "app/back.py": "import app.cycle\n"})
+    assert "pandas" not in project.loaded_anyway(str(tmp_path / "app" / "cycle.py"))
+
+
 def test_console_scripts_are_start_ups(tmp_path: Path) -> None:
     _files(tmp_path, {
         "setup.cfg": "[options.entry_points]\nconsole_scripts =\n    tool = tool.cli:main\n",
