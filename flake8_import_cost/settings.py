@@ -44,8 +44,8 @@ class Settings:
 
     __slots__ = (
         "threshold_ms", "slow_modules", "max_iterations", "codegen_ms", "orm_managers", "heavy_callables",
-        "strict_modules", "strict_allow", "test_threshold_ms", "import_time_use_ms", "core_modules",
-        "non_startup_paths", "command_paths", "db", "min_ms", "_database",
+        "strict_modules", "strict_allow", "test_threshold_ms", "import_time_use_ms", "on_demand_threshold_ms",
+        "core_modules", "non_startup_paths", "command_paths", "db", "min_ms", "_database",
     )  # fmt: skip
 
     def __init__(
@@ -61,6 +61,7 @@ class Settings:
         strict_allow: tuple[str, ...] = (),
         test_threshold_ms: float = 100.0,
         import_time_use_ms: float = 100.0,
+        on_demand_threshold_ms: float = 100.0,
         core_modules: tuple[str, ...] = (),
         non_startup_paths: tuple[str, ...] = DEFAULT_NON_STARTUP_PATHS,
         command_paths: tuple[str, ...] = DEFAULT_COMMAND_PATHS,
@@ -84,6 +85,8 @@ class Settings:
         self.test_threshold_ms = test_threshold_ms
         #: IMC101 reports a slow module that the file uses at import time only from this cost up.
         self.import_time_use_ms = import_time_use_ms
+        #: IMC101's threshold in the project's modules that its start-up does not import.
+        self.on_demand_threshold_ms = on_demand_threshold_ms
         #: Modules the application loads at start-up anyway: never worth deferring in one file.
         self.core_modules = core_modules
         #: Path globs of code the application never imports at start-up.
@@ -241,6 +244,14 @@ OPTIONS: tuple[Option, ...] = (
         "import_time_use_ms",
         "MS",
         "IMC101: report a slow module that the file uses at import time only when it costs at least MS",
+        lambda name, raw: _number(name, raw),
+    ),
+    Option(
+        "import-cost-on-demand-threshold-ms",
+        "on_demand_threshold_ms",
+        "MS",
+        "IMC101: the threshold in the project's modules that its start-up (console scripts, Django settings)"
+        " does not import, whose imports are paid when they are first used",
         lambda name, raw: _number(name, raw),
     ),
     Option(

@@ -485,8 +485,10 @@ def test_hostile_names_in_json(hostile: Any) -> None:
 # -- the worklist: --findings ---------------------------------------------------------------------------
 
 WORK_FILES = {
-    # flake8's own configuration: per-file-ignores and a threshold the rules read.
-    "setup.cfg": "[flake8]\nper-file-ignores =\n    shop/legacy.py: IMC402\nimport-cost-threshold-ms = 10\n",
+    # flake8's own configuration: per-file-ignores and thresholds the rules read (shop/cli.py, which
+    # the start-up does not import, is held to the on-demand threshold).
+    "setup.cfg": "[flake8]\nper-file-ignores =\n    shop/legacy.py: IMC402\nimport-cost-threshold-ms = 10\n"
+    "import-cost-on-demand-threshold-ms = 10\n",
     "strict.cfg": "[flake8]\nimport-cost-threshold-ms = 500\n",
     "shop/__init__.py": "",
     "shop/views.py": "import pandas\nfrom shop import exports, helpers, config\nDATA = open('data.txt').read()\n\n\n"

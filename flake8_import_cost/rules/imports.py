@@ -250,6 +250,7 @@ def slow_import(ctx: FileContext) -> Iterator[Finding]:
     startup = _start_up(ctx)
     frameworks = _frameworks(ctx)
     suite = _test_suite(ctx) if ctx.kind == "test" and ctx.filename not in ("stdin", "-") else None
+    on_demand = ctx.kind != "test" and _on_demand(ctx, startup)
     packages: dict[tuple[str, ast.expr | None], _Package] = {}
     wheres: dict[tuple[str, ast.expr | None], Where] = {}
     for node, where, module, figures, imported, local in sorted(found, key=lambda item: _position(item[0])):
@@ -263,6 +264,8 @@ def slow_import(ctx: FileContext) -> Iterator[Finding]:
             continue
         if suite is not None and suite.imported_elsewhere(module.partition(".")[0], ctx.filename):
             continue  # another test module imports it at its top: a test run loads it anyway
+        if on_demand and figures[0] is not None and figures[0] < settings.on_demand_threshold_ms:
+            continue  # start-up never imports the file: its imports are paid when it is first used
         key = (module.partition(".")[0], where.site)
         package = packages.setdefault(key, _Package())
         wheres.setdefault(key, where)
@@ -311,6 +314,19 @@ def _finding(ctx: FileContext, package: _Package, where: Where, startup: StartUp
         if detail.third_party is not None and detail.used_at_import:
             return None  # needed at import time, and loaded by a package outside the project anyway
     return Finding.at(detail.node, "IMC101", detail, where)
+
+
+def _on_demand(ctx: FileContext, startup: StartUp | None) -> bool:
+    """Whether the project's start-up, as far as the plugin knows it, never imports the
+    file: a profiled start-up says so exactly; without one, the start-up read from the
+    project's files (when it has any to read)."""
+    costs = ctx.costs
+    if costs is not None and costs.profile_id is not None:
+        from flake8_import_cost.project import module_name
+
+        name = module_name(ctx.filename, package_root(ctx.filename))
+        return name is not None and not costs.imported_at_start_up(name)
+    return startup is not None and bool(startup.files) and os.path.abspath(ctx.filename) not in startup.files
 
 
 def _other_importers(costs: MeasuredCosts, filename: str, module: str, detail: SlowImport) -> None:

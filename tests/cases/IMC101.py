@@ -542,3 +542,33 @@ import requests
 
 def send(url):
     return requests.post(url)
+
+
+# module: a module start-up does not import is imported when it is first used: held to import-cost-on-demand-threshold-ms
+# flake8-options: --import-cost-threshold-ms=10
+# filename: store/reports.py
+import pandas  # IMC101 "pandas takes ~" "used only inside functions"
+import yaml  # ~15 ms, under the on-demand threshold of 100 ms
+
+
+def report(rows):
+    return pandas.DataFrame(rows), yaml.safe_dump(rows)
+
+
+# module: another project, whose start-up is its settings
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-on-demand-threshold-ms=10
+# filename: shop/__init__.py
+
+# module: its settings, with no app of its own
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-on-demand-threshold-ms=10
+# filename: shop/settings.py
+INSTALLED_APPS = ["django.contrib.contenttypes"]
+
+# module: with the on-demand threshold lowered, a module start-up does not import is held to the usual threshold
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-on-demand-threshold-ms=10
+# filename: shop/tools.py
+import yaml  # IMC101 "yaml takes ~"
+
+
+def dump(rows):
+    return yaml.safe_dump(rows)
