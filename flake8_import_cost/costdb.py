@@ -35,6 +35,7 @@ import platform
 import sqlite3
 import statistics
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -373,6 +374,20 @@ def _migrate(connection: sqlite3.Connection, version: int) -> None:
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL mode, once for good. SQLite answers "database is locked" at once,
+    without waiting, when another writer holds the new file while this one switches it: wait for
+    it, as for every other lock, up to :data:`WRITE_TIMEOUT_S`."""
+    deadline = time.monotonic() + WRITE_TIMEOUT_S
+    while connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 @contextmanager
 def writing(path: str | os.PathLike[str]) -> Iterator[sqlite3.Connection]:
     """A connection holding the write lock, in one transaction, on a file whose
@@ -385,8 +400,7 @@ def writing(path: str | os.PathLike[str]) -> Iterator[sqlite3.Connection]:
     try:
         try:
             _check_schema(connection, path, empty_ok=True)  # before changing anything in a foreign file
-            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                connection.execute("PRAGMA journal_mode = WAL")
+            _use_wal(connection)
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("BEGIN IMMEDIATE")
             version = _check_schema(connection, path, empty_ok=True)  # another writer may have migrated it
