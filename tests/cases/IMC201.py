@@ -173,6 +173,20 @@ class Loader:
 
 LOADER = Loader()  # IMC201 "(in Loader.__init__(), called at import time)"
 
+
+class Report:
+    def rows(self):
+        return list(Product.objects.all())
+
+    def queryset(self):
+        return Product.objects.filter(live=True)
+
+
+REPORT = Report()
+REPORT_ROWS = REPORT.rows()  # IMC201 "by list()" "(in Report.rows(), called at import time)"
+REPORT_LIST = list(Report().queryset())  # IMC201 "Report().queryset() is evaluated at import time by list()"
+REPORT_LAZY = REPORT.queryset()
+
 if TYPE_CHECKING:
     TYPED = Product.objects.count()
 

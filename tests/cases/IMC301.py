@@ -87,3 +87,17 @@ def make_clients():
 
 
 CLIENTS = make_clients()  # IMC301 "(in make_clients(), called at import time)"
+
+
+class ClientFactory:
+    def create(self):
+        return boto3.client("s3")
+
+
+FACTORY = ClientFactory()
+FACTORY_CLIENT = ClientFactory().create()  # IMC301 "boto3.client()" "(in ClientFactory.create(), called at import time)"
+NAMED_FACTORY_CLIENT = FACTORY.create()  # IMC301 "(in ClientFactory.create(), called at import time)"
+
+
+def client_later():
+    return FACTORY.create()

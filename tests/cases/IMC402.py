@@ -117,7 +117,19 @@ def version():
     return subprocess.check_output(["git", "describe"]).decode()
 
 
+class Loader:
+    def __init__(self, name):
+        self.path = BASE_DIR / name
+
+    def load(self):
+        return self.path.read_text()
+
+
 SECRET_NOW = read_secret(BASE_DIR / "secret.txt")  # IMC402 "(in read_secret(), called at import time)"
+LOADER = Loader("data.txt")
+LOADED_NOW = LOADER.load()  # IMC402 "reads a file" "(in Loader.load(), called at import time)"
+LOADED_AT_ONCE = Loader("other.txt").load()  # IMC402 "(in Loader.load(), called at import time)"
+LOAD_LATER = LOADER.load
 VERSION = version()  # IMC402 "starts a process" "(in version(), called at import time)"
 
 if __name__ == "__main__":
