@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_import_cost.knowledge.deferred import DEFERRING_DECORATORS
 from flake8_import_cost.limits import MAX_BASE_DEPTH, MAX_VALUE_DEPTH
 
 if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
@@ -349,6 +350,18 @@ class Names:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             return self.local_class(node.func.id, scope)
         return None
+
+    def defers_body(self, function: FunctionNode) -> bool:
+        """Whether a decorator of ``function`` turns calling it into building a
+        task whose body runs later (see :mod:`~flake8_import_cost.knowledge.deferred`)."""
+        if not function.decorator_list:
+            return False
+        scope = self.defined_in(function)
+        for decorator in function.decorator_list:
+            name = self.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator, scope)
+            if name is not None and any(name == d or name.startswith(d + ".") for d in DEFERRING_DECORATORS):
+                return True
+        return False
 
     def method(self, cls: ast.ClassDef, name: str) -> FunctionNode | None:
         """``name`` defined in ``cls`` or inherited from a same-module base."""
