@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flake8_import_cost.context import Where
-from flake8_import_cost.knowledge.deferred import DEFERRING_DECORATORS
 from flake8_import_cost.knowledge.consumers import (
     ITERATING_CALLS,
     ITERATING_METHODS,
@@ -450,7 +449,7 @@ class ImportTime:
             return "cycle"
         if self._sites.get(function, 0) >= MAX_SITES_PER_FUNCTION:
             return "sites"
-        if not isinstance(function, ast.Lambda) and self._defers_its_body(function):
+        if not isinstance(function, ast.Lambda) and self.names.defers_body(function):
             return "deferred"
         if (
             not isinstance(function, ast.Lambda)
@@ -459,18 +458,6 @@ class ImportTime:
         ):
             return "generator"  # its body runs only when the generator is consumed
         return None
-
-    def _defers_its_body(self, function: FunctionNode) -> bool:
-        """Whether a decorator of ``function`` turns calling it into building a task (see
-        :mod:`~flake8_import_cost.knowledge.deferred`)."""
-        if not function.decorator_list:
-            return False
-        scope = self.names.defined_in(function)
-        for decorator in function.decorator_list:
-            name = self.names.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator, scope)
-            if name is not None and any(name == d or name.startswith(d + ".") for d in DEFERRING_DECORATORS):
-                return True
-        return False
 
     def _is_generator_function(self, function: FunctionNode) -> bool:
         """Whether ``function`` contains ``yield`` outside its nested scopes."""

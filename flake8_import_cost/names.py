@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_import_cost.knowledge.deferred import DEFERRING_DECORATORS
 from flake8_import_cost.limits import MAX_BASE_DEPTH, MAX_VALUE_DEPTH
 
 if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
@@ -319,13 +320,48 @@ class Names:
                 init = self.method(cls, "__init__")
                 if init is not None:
                     return init, f"{func.id}.__init__"
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            cls = self.local_class(func.value.id, scope)
+        elif isinstance(func, ast.Attribute):
+            receiver = func.value
+            if isinstance(receiver, ast.Name):
+                cls = self.local_class(receiver.id, scope)
+                if cls is not None:
+                    method = self.method(cls, func.attr)
+                    if method is not None and _is_static_or_class_method(method):
+                        return method, f"{receiver.id}.{func.attr}"
+                    return None
+            cls = self.instance_class(receiver, scope)
             if cls is not None:
                 method = self.method(cls, func.attr)
-                if method is not None and _is_static_or_class_method(method):
-                    return method, f"{func.value.id}.{func.attr}"
+                if method is not None:
+                    return method, f"{cls.name}.{func.attr}"
         return None
+
+    def instance_class(self, node: ast.expr, scope: ScopeNode) -> ast.ClassDef | None:
+        """The same-module class of which ``node`` is an instance, when that is
+        known: ``Loader()``, a name assigned ``Loader()`` once, or ``self`` (and
+        ``cls``) in a method of the class (the class that defines the method:
+        a same-module subclass that overrides what it calls is not seen)."""
+        if isinstance(node, ast.Name):
+            if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and _first_parameter(scope) == node.id:
+                owner = self._enclosing.get(scope)
+                if isinstance(owner, ast.ClassDef) and not _is_static(scope):
+                    return owner
+            node = self.resolve(node, scope)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self.local_class(node.func.id, scope)
+        return None
+
+    def defers_body(self, function: FunctionNode) -> bool:
+        """Whether a decorator of ``function`` turns calling it into building a
+        task whose body runs later (see :mod:`~flake8_import_cost.knowledge.deferred`)."""
+        if not function.decorator_list:
+            return False
+        scope = self.defined_in(function)
+        for decorator in function.decorator_list:
+            name = self.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator, scope)
+            if name is not None and any(name == d or name.startswith(d + ".") for d in DEFERRING_DECORATORS):
+                return True
+        return False
 
     def method(self, cls: ast.ClassDef, name: str) -> FunctionNode | None:
         """``name`` defined in ``cls`` or inherited from a same-module base."""
@@ -342,6 +378,16 @@ class Names:
                 return None
             cls = parent
         return None
+
+
+def _first_parameter(function: FunctionNode) -> str | None:
+    args = function.args
+    first = (*args.posonlyargs, *args.args)[:1]
+    return first[0].arg if first else None
+
+
+def _is_static(function: FunctionNode) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
 
 
 def _is_static_or_class_method(function: FunctionNode) -> bool:

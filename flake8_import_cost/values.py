@@ -113,6 +113,8 @@ class Values:
         function, name = found
         if isinstance(function, ast.AsyncFunctionDef) or any(site.function is function for site in flow.via):
             return None
+        if not isinstance(function, ast.Lambda) and self.names.defers_body(function):
+            return None  # calling it builds a task: what the body returns is not the call's value
         return flow.where.call(call, function, name).at(call)
 
 

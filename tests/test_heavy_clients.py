@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_import_cost.knowledge.clients import HEAVY_CLIENTS
+from flake8_import_cost.knowledge.clients import HEAVY_CALLS, HEAVY_CLIENTS, STARTED_BY_START
 from flake8_import_cost.rules.clients import heavy_reason
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "rules" / "IMC301.md"
@@ -15,6 +15,16 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "rules" / "IMC301.md"
 @pytest.mark.parametrize("name", sorted(HEAVY_CLIENTS))
 def test_every_entry_is_documented_with_its_reason(name: str) -> None:
     assert f"| `{name}` | {HEAVY_CLIENTS[name]}" in PAGE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_CALLS))
+def test_every_heavy_call_is_documented_with_what_it_does(name: str) -> None:
+    assert f"| `{name}()` | {HEAVY_CALLS[name][0]} |" in PAGE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(STARTED_BY_START))
+def test_every_started_class_is_documented_with_what_start_does(name: str) -> None:
+    assert f"| `{name}(...).start()` | {STARTED_BY_START[name]} |" in PAGE.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -74,5 +74,35 @@ HEAVY_CLIENTS: dict[str, str] = {
     "hvac.Client": "builds an HTTP session and reads the ~/.vault-token file",
 }
 
+#: Calls that do heavy work of another kind: qualified name -> (what calling it
+#: does, what to do instead). Absent on purpose: ``sentry_sdk.init()`` (SPEC
+#: §3: an application needs it at start), ``concurrent.futures`` executors
+#: (they start their workers on the first ``submit()``).
+HEAVY_CALLS: dict[str, tuple[str, str]] = {
+    "django.setup": (
+        "imports every installed application and its models, and configures logging",
+        "leave it to the program's entry point (manage.py, wsgi.py, a command's main())",
+    ),
+    "django.core.management.call_command": (
+        "runs a management command",
+        "run it from the code that needs it, not at import",
+    ),
+    "multiprocessing.Pool": ("starts its worker processes", "create it on first use (functools.cache)"),
+    "multiprocessing.pool.Pool": ("starts its worker processes", "create it on first use (functools.cache)"),
+    "multiprocessing.pool.ThreadPool": ("starts its worker threads", "create it on first use (functools.cache)"),
+    "multiprocessing.dummy.Pool": ("starts its worker threads", "create it on first use (functools.cache)"),
+    "multiprocessing.Manager": ("starts a server process", "create it on first use (functools.cache)"),
+}
+
+#: Classes whose ``start()`` starts a thread or a process: qualified name -> what ``start()`` does.
+STARTED_BY_START: dict[str, str] = {
+    "threading.Thread": "starts a thread",
+    "threading.Timer": "starts a timer thread",
+    "multiprocessing.Process": "starts a process",
+    "multiprocessing.context.Process": "starts a process",
+}
+#: What to do instead of starting a thread or a process at import.
+START_ADVICE = "start it from the code that needs it (an app's ready(), a command's main())"
+
 #: Constructors that connect only when given a host (first argument or ``host=``).
 CONNECT_WITH_HOST = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP", "ftplib.FTP", "ftplib.FTP_TLS"})

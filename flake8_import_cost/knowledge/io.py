@@ -52,6 +52,63 @@ IO_CALLS: dict[str, str] = {
     "os.walk": "list",
     "glob.glob": "list",
     "django.forms.FilePathField": "list",
+    # Changes to the file system.
+    "os.mkdir": "change",
+    "os.makedirs": "change",
+    "os.chmod": "change",
+    "os.chown": "change",
+    "os.lchown": "change",
+    "os.remove": "change",
+    "os.unlink": "change",
+    "os.rmdir": "change",
+    "os.removedirs": "change",
+    "os.rename": "change",
+    "os.renames": "change",
+    "os.replace": "change",
+    "os.symlink": "change",
+    "os.link": "change",
+    "os.truncate": "change",
+    "os.utime": "change",
+    "os.mkfifo": "change",
+    "shutil.copy": "change",
+    "shutil.copy2": "change",
+    "shutil.copyfile": "change",
+    "shutil.copyfileobj": "change",
+    "shutil.copymode": "change",
+    "shutil.copystat": "change",
+    "shutil.copytree": "change",
+    "shutil.rmtree": "change",
+    "shutil.move": "change",
+    "shutil.chown": "change",
+    "shutil.make_archive": "change",
+    "shutil.unpack_archive": "change",
+    "tempfile.mkdtemp": "temporary",
+    "tempfile.mkstemp": "temporary",
+    "tempfile.TemporaryDirectory": "temporary",
+    "tempfile.NamedTemporaryFile": "temporary",
+    "tempfile.TemporaryFile": "temporary",
+    # Searching: every directory on PATH is tried for the program.
+    "shutil.which": "which",
+    # Installed distributions: finding one lists every sys.path directory and
+    # reads its metadata; entry_points() reads every distribution's (the scan
+    # that makes pkg_resources slow to import, IMC102).
+    "importlib.metadata.entry_points": "scan",
+    "importlib.metadata.distributions": "scan",
+    "importlib.metadata.packages_distributions": "scan",
+    "importlib.metadata.version": "metadata",
+    "importlib.metadata.metadata": "metadata",
+    "importlib.metadata.distribution": "metadata",
+    "importlib.metadata.requires": "metadata",
+    "importlib.metadata.files": "metadata",
+    "importlib.metadata.Distribution.from_name": "metadata",
+    "importlib_metadata.entry_points": "scan",
+    "importlib_metadata.distributions": "scan",
+    "importlib_metadata.packages_distributions": "scan",
+    "importlib_metadata.version": "metadata",
+    "importlib_metadata.metadata": "metadata",
+    "importlib_metadata.distribution": "metadata",
+    "importlib_metadata.requires": "metadata",
+    "importlib_metadata.files": "metadata",
     # Network.
     "urllib.request.urlopen": "network",
     "urllib.request.urlretrieve": "network",
@@ -106,9 +163,28 @@ PATH_IO_METHODS: dict[str, str] = {
     "write_bytes": "write",
     "iterdir": "list",
     "rglob": "list",
+    "mkdir": "change",
+    "touch": "change",
+    "symlink_to": "change",
+    "hardlink_to": "change",
 }
 #: Path methods with common names, reported only on a receiver known to be a path.
-PATH_ONLY_METHODS: dict[str, str] = {"open": "open", "glob": "list"}
+PATH_ONLY_METHODS: dict[str, str] = {
+    "open": "open",
+    "glob": "list",
+    "chmod": "change",
+    "unlink": "change",
+    "rmdir": "change",
+    "rename": "change",
+    "replace": "change",
+}
+
+#: Calls that return the installed entry points (iterated, selected or indexed:
+#: ``entry_points(group="x")``, ``.select(...)``, ``[name]``), whose ``load()``
+#: imports the object's module.
+ENTRY_POINT_COLLECTIONS = frozenset({"importlib.metadata.entry_points", "importlib_metadata.entry_points"})
+#: Methods of an entry point collection that return another collection.
+ENTRY_POINT_SELECTORS = frozenset({"select"})
 
 #: Calls that build a path without touching the file system.
 PATH_CONSTRUCTORS = frozenset(

@@ -56,12 +56,8 @@ TERMINAL_METHODS: dict[str, str] = {
     "in_bulk": "query",
     "last": "query",
     "latest": "query",
-    # ContentTypeManager, SiteManager and natural keys: a query on a cold cache.
+    # Natural keys: Django's managers and a project's own look the object up.
     "get_by_natural_key": "query",
-    "get_current": "query",
-    "get_for_id": "query",
-    "get_for_model": "query",
-    "get_for_models": "query",
     # Writes.
     "bulk_create": "write",
     "bulk_update": "write",
@@ -70,6 +66,19 @@ TERMINAL_METHODS: dict[str, str] = {
     "get_or_create": "write",
     "update": "write",
     "update_or_create": "write",
+}
+
+#: Terminal methods that only some models' managers have: method -> (the
+#: models, by class name, whose manager runs a query for it, what it does).
+#: ``ContentTypeManager`` and ``SiteManager`` query on a cold cache; a
+#: project's own manager or QuerySet method of the same name (nautobot's
+#: ``Role.objects.get_for_models()``, ``Status.objects.get_for_model()``)
+#: builds a filter and runs nothing.
+MODEL_TERMINAL_METHODS: dict[str, tuple[frozenset[str], str]] = {
+    "get_for_id": (frozenset({"ContentType"}), "query"),
+    "get_for_model": (frozenset({"ContentType"}), "query"),
+    "get_for_models": (frozenset({"ContentType"}), "query"),
+    "get_current": (frozenset({"Site"}), "query"),
 }
 
 #: Functions that run a query when called: qualified name -> what they do.

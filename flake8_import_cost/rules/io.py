@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from flake8_import_cost.context import Flow, Where
 from flake8_import_cost.knowledge.io import (
     CONFIG_PARSERS,
+    ENTRY_POINT_COLLECTIONS,
+    ENTRY_POINT_SELECTORS,
     HTTP_METHODS,
     HTTP_SESSIONS,
     IO_CALLS,
@@ -21,6 +23,8 @@ from flake8_import_cost.limits import MAX_VALUE_DEPTH
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, PatternTable, rule
 
 _IO_CALLS = PatternTable(IO_CALLS)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 #: Effect -> (what the call does, what to do instead).
 _MESSAGES = {
@@ -32,6 +36,12 @@ _MESSAGES = {
     "sleep": ("sleeps", "remove it, or wait where the wait is needed"),
     "input": ("waits for input", "ask for it where it is needed, not at import"),
     "template": ("reads and compiles a template", "load it where it is rendered"),
+    "change": ("changes the file system", "do it where it is needed, not at import"),
+    "temporary": ("creates a temporary file or directory", "create it where it is needed, not at import"),
+    "which": ("searches the PATH directories", "look it up on first use (functools.cache)"),
+    "scan": ("reads the metadata of every installed distribution", "read it on first use (functools.cache)"),
+    "metadata": ("finds and reads an installed distribution's metadata", "read it on first use (functools.cache)"),
+    "entry-point": ("loads an entry point, importing its module", "load it where it is used"),
 }
 
 
@@ -76,7 +86,50 @@ class _IO:
             return "read"
         if method in HTTP_METHODS and self._built_by(receiver, HTTP_SESSIONS):
             return "network"
+        if method == "load" and self._is_entry_point(receiver, call):
+            return "entry-point"
         return None
+
+    def _is_entry_point(self, flow: Flow, at: ast.AST) -> bool:
+        """Whether ``flow.expr`` is one installed entry point: an item of an entry
+        point collection, indexed (``eps["name"]``) or the target of the loop or
+        comprehension around ``at`` that iterates one."""
+        flow = self.values.follow(flow)
+        expr = flow.expr
+        if isinstance(expr, ast.Subscript):
+            return self._is_entry_points(flow.to(expr.value))
+        if not isinstance(expr, ast.Name):
+            return False
+        importtime = self.ctx.importtime
+        child, parent = at, importtime.parent(at)
+        for _ in range(MAX_VALUE_DEPTH * 4):
+            if parent is None or isinstance(parent, _SCOPES):
+                return False
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and child is not parent.iter:
+                target = parent.target
+                if isinstance(target, ast.Name) and target.id == expr.id:
+                    return self._is_entry_points(flow.to(parent.iter))
+            if isinstance(parent, _COMPREHENSIONS) and child is not parent.generators[0].iter:
+                for generator in parent.generators:
+                    if isinstance(generator.target, ast.Name) and generator.target.id == expr.id:
+                        return self._is_entry_points(flow.to(generator.iter))
+            child, parent = parent, importtime.parent(parent)
+        return False
+
+    def _is_entry_points(self, flow: Flow, depth: int = MAX_VALUE_DEPTH) -> bool:
+        """Whether ``flow.expr`` is a collection of installed entry points."""
+        flow = self.values.follow(flow)
+        expr = flow.expr
+        if depth <= 0 or not isinstance(expr, ast.Call):
+            return False
+        func = expr.func
+        if self.names.qualified(func, flow.scope) in ENTRY_POINT_COLLECTIONS:
+            return True
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr in ENTRY_POINT_SELECTORS
+            and self._is_entry_points(flow.to(func.value), depth - 1)
+        )
 
     def is_path(self, flow: Flow, depth: int = MAX_VALUE_DEPTH) -> bool:
         """Whether ``flow.expr`` is a ``pathlib.Path`` (or a resource traversable)."""
@@ -144,7 +197,8 @@ def _shown(call: ast.Call, name: str | None) -> str:
 
 class ImportTimeIO(Detail):
     """IMC402: the call ``shown`` does I/O at import time; ``effect`` says which
-    (``read``, ``write``, ``list``, ``network``, ``process``, ``sleep``, ``input``, ``template``)."""
+    (``read``, ``write``, ``list``, ``network``, ``process``, ``sleep``, ``input``, ``template``,
+    ``change``, ``temporary``, ``which``, ``scan``, ``metadata``, ``entry-point``)."""
 
     __slots__ = ("shown", "effect")
 
@@ -163,5 +217,7 @@ def import_time_io(ctx: FileContext) -> Iterator[Finding]:
     io = _IO(ctx)
     for call, where, name in ctx.import_time_calls:
         effect = io.effect(call, where, name)
+        if effect == "which" and ctx.kind == "test":
+            continue  # a test module's skip condition (skipif(shutil.which("git") is None)): needed at collection
         if effect is not None:
             yield Finding.at(call, "IMC402", ImportTimeIO(_shown(call, name), effect), where)

@@ -13,7 +13,7 @@ import ast
 from collections.abc import Iterator
 
 from flake8_import_cost.context import Where
-from flake8_import_cost.knowledge.orm import QUERY_FUNCTIONS, TERMINAL_METHODS
+from flake8_import_cost.knowledge.orm import MODEL_TERMINAL_METHODS, QUERY_FUNCTIONS, TERMINAL_METHODS
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
 from flake8_import_cost.rules.database.evaluation import evaluation
 from flake8_import_cost.rules.database.values import DJANGO_LAZY, QUERYSETS, Database, report_at
@@ -92,13 +92,18 @@ def _orm_queries(database: Database) -> Iterator[_Query]:
             yield _Query(call, where, OrmQuery(f"{name.rpartition('.')[2]}()", "query"))
             continue
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in TERMINAL_METHODS:
+        if not isinstance(func, ast.Attribute):
             continue
+        effect = TERMINAL_METHODS.get(func.attr)
+        if effect is None:
+            effect = _model_terminal(database, func, where)
+            if effect is None:
+                continue
         flow = where.at(func.value)
         base = database.kind(flow)
         if base not in QUERYSETS or (base == "empty" and func.attr not in _WRITERS_ON_EMPTY):
             continue  # .none() answers without SQL
-        detail = OrmQuery(database.render(call, where), TERMINAL_METHODS[func.attr])
+        detail = OrmQuery(database.render(call, where), effect)
         yield _Query(report_at(call), where, detail, database.identity(flow), func.attr in _CACHE_READERS)
     for node, where, kind in database.lazy_values():
         if kind not in DJANGO_LAZY or kind == "empty":
@@ -109,6 +114,16 @@ def _orm_queries(database: Database) -> Iterator[_Query]:
         detail = OrmQuery(database.render(node, where), "evaluated", found.by, found.choices)
         identity = database.identity(where.at(node)) if kind != "iterator" else None
         yield _Query(found.at, where, detail, identity, True, found.fills_cache)
+
+
+def _model_terminal(database: Database, func: ast.Attribute, where: Where) -> str | None:
+    """What a method that only some models' managers run SQL for does here
+    (``ContentType.objects.get_for_model()``), or ``None`` on another model."""
+    known = MODEL_TERMINAL_METHODS.get(func.attr)
+    if known is None:
+        return None
+    models, effect = known
+    return effect if database.model_of_manager(where.at(func.value)) in models else None
 
 
 @rule("IMC201")

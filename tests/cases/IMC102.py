@@ -67,3 +67,19 @@ from .pkg_resources import get_distribution
 from ..imp import reload
 
 DISTUTILS_NOTE = "distutils, pkg_resources and imp in a string are not imports"
+
+# -- flagged wherever the import stands, in an Airflow @task body too ------------------------
+
+from airflow.decorators import task
+from airflow.models.dag import DAG
+
+
+@task
+def versions():
+    import pkg_resources as in_the_task  # IMC102 "pkg_resources is deprecated"
+
+    return in_the_task.get_distribution("x").version
+
+
+with DAG("versions"):
+    versions()

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from shop.models import Category, Product, Tag
+from shop.models import Category, Product, Release, Role, Status, Tag
 
 # -- terminal methods run SQL when called ------------------------------------------
 
@@ -23,6 +24,8 @@ STATS = Product.objects.aggregate(n=1)  # IMC201 "Product.objects.aggregate() ru
 BULK = Category.objects.in_bulk()  # IMC201 "Category.objects.in_bulk() runs a query"
 LATEST = Product.objects.latest("pk")  # IMC201 "Product.objects.latest() runs a query"
 TYPE = ContentType.objects.get_for_model(Product)  # IMC201 "ContentType.objects.get_for_model() runs a query"
+TYPES = ContentType.objects.get_for_models(Product, Tag)  # IMC201 "ContentType.objects.get_for_models() runs a query"
+CURRENT_SITE = Site.objects.get_current()  # IMC201 "Site.objects.get_current() runs a query"
 USERS = get_user_model().objects.count()  # IMC201 "get_user_model().objects.count()"
 DEFAULT = Product._default_manager.first()  # IMC201 "Product._default_manager.first() runs a query"
 BASE = Product._base_manager.last()  # IMC201 "Product._base_manager.last() runs a query"
@@ -89,6 +92,9 @@ SQL = str(QS.query)
 SECOND_ITERABLE = (p for _ in range(3) for p in QS)
 LAST_OPERAND = "default" and QS
 DICT_COUNT = {"a": 1}.get("a")
+ROLES = Role.objects.get_for_models([Product])  # a project's own manager method: it builds a filter
+STATUSES = Status.objects.get_for_model(Product)
+CURRENT_RELEASE = Release.objects.get_current()
 
 
 class ProductForm(forms.ModelForm):
@@ -173,6 +179,20 @@ class Loader:
 
 LOADER = Loader()  # IMC201 "(in Loader.__init__(), called at import time)"
 
+
+class Report:
+    def rows(self):
+        return list(Product.objects.all())
+
+    def queryset(self):
+        return Product.objects.filter(live=True)
+
+
+REPORT = Report()
+REPORT_ROWS = REPORT.rows()  # IMC201 "by list()" "(in Report.rows(), called at import time)"
+REPORT_LIST = list(Report().queryset())  # IMC201 "Report().queryset() is evaluated at import time by list()"
+REPORT_LAZY = REPORT.queryset()
+
 if TYPE_CHECKING:
     TYPED = Product.objects.count()
 
@@ -186,3 +206,31 @@ RELATED_TAGS = list(FIRST.tags.all())  # IMC201 "FIRST.tags.all() is evaluated a
 RELATED_LAZY = FIRST.tags.filter(name="x")
 FIELD_VALUES = list(FIRST.data.values())
 NAME_COUNT = FIRST.name.count("a")
+
+# -- an Airflow @task body runs in a worker: calling the task in a DAG runs no query -----------
+
+from airflow.decorators import dag, task
+from airflow.models.dag import DAG
+
+
+@task
+def count_products():
+    return Product.objects.count()
+
+
+@task
+def live_in_a_task():
+    return Product.objects.filter(live=True)
+
+
+@dag
+def counted_now():
+    return Product.objects.count()
+
+
+with DAG("products"):
+    count_products()
+    TASK_RESULT = live_in_a_task()
+    bool(TASK_RESULT)
+
+counted_now()  # IMC201 "(in counted_now(), called at import time)"

@@ -69,3 +69,25 @@ def table_count():
 
 
 COUNT = table_count()  # IMC202 "(in table_count(), called at import time)"
+
+# -- an Airflow @task body runs in a worker: calling the task in a DAG runs no SQL -------------
+
+from airflow.decorators import dag, task
+from airflow.models.dag import DAG
+
+
+@task
+def vacuum():
+    with connection.cursor() as task_cursor:
+        task_cursor.execute("VACUUM")
+
+
+@dag
+def tables_now():
+    return connection.introspection.table_names()
+
+
+with DAG("maintenance"):
+    vacuum()
+
+tables_now()  # IMC202 "(in tables_now(), called at import time)"

@@ -188,3 +188,25 @@ def build_twice():
 
 FIRST_CALL = build_twice()  # IMC401
 SECOND_CALL = build_twice()  # IMC401
+
+
+# -- an Airflow @task body runs in a worker: calling the task in a DAG loops nowhere ----------
+
+from airflow.decorators import dag, task
+from airflow.models.dag import DAG
+
+
+@task
+def squares():
+    return [i * i for i in range(100_000)]
+
+
+@dag
+def squares_now():
+    return [i * i for i in range(100_000)]
+
+
+with DAG("numbers"):
+    squares()
+
+squares_now()  # IMC401 "(in squares_now(), called at import time)"

@@ -8,13 +8,16 @@ import logging
 import logging.config
 import os
 import pickle
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import tomllib
 import urllib.request
 from configparser import ConfigParser
-from importlib import resources
+from importlib import metadata, resources
+from importlib.metadata import entry_points, version
 from pathlib import Path
 
 import httpx
@@ -54,6 +57,37 @@ WALKED = list(os.walk(BASE_DIR))  # IMC402 "os.walk() lists a directory"
 FIXTURES = sorted(BASE_DIR.glob("fixtures/*.json"))  # IMC402 "BASE_DIR.glob() lists a directory"
 CHILDREN = list(CONFIG_DIR.iterdir())  # IMC402 "CONFIG_DIR.iterdir() lists a directory"
 
+# -- file-system changes ------------------------------------------------------------------
+
+MEDIA_DIR = BASE_DIR / "media"
+MEDIA_DIR.mkdir(parents=True, exist_ok=True)  # IMC402 "MEDIA_DIR.mkdir() changes the file system at import time; do it where it is needed, not at import"
+os.makedirs(BASE_DIR / "cache", exist_ok=True)  # IMC402 "os.makedirs() changes the file system"
+os.mkdir("logs")  # IMC402 "os.mkdir()"
+os.chmod(BASE_DIR / "run.sh", 0o755)  # IMC402 "os.chmod() changes the file system"
+os.chown("logs", 1000, 1000)  # IMC402 "os.chown()"
+shutil.copy(BASE_DIR / "default.cfg", BASE_DIR / "local.cfg")  # IMC402 "shutil.copy() changes the file system"
+shutil.rmtree(BASE_DIR / "build", ignore_errors=True)  # IMC402 "shutil.rmtree()"
+shutil.move("old.log", "new.log")  # IMC402 "shutil.move()"
+(BASE_DIR / "stale.pid").unlink(missing_ok=True)  # IMC402 "(BASE_DIR / 'stale.pid').unlink() changes the file system"
+Path("ready").touch()  # IMC402 "changes the file system"
+SCRATCH = tempfile.TemporaryDirectory()  # IMC402 "tempfile.TemporaryDirectory() creates a temporary file or directory at import time"
+WORK_DIR = tempfile.mkdtemp()  # IMC402 "tempfile.mkdtemp() creates a temporary file or directory"
+
+
+class Tools:
+    GIT = shutil.which("git")  # IMC402 "shutil.which() searches the PATH directories at import time; look it up on first use (functools.cache)"
+
+
+# -- installed distributions ----------------------------------------------------------------
+
+__version__ = metadata.version("shop")  # IMC402 "importlib.metadata.version() finds and reads an installed distribution's metadata at import time"
+DJANGO_VERSION = version("django")  # IMC402 "importlib.metadata.version()"
+PLUGINS_GROUP = entry_points(group="shop.plugins")  # IMC402 "importlib.metadata.entry_points() reads the metadata of every installed distribution at import time"
+for plugin in PLUGINS_GROUP:
+    plugin.load()  # IMC402 "plugin.load() loads an entry point, importing its module at import time; load it where it is used"
+BACKENDS = {ep.name: ep.load() for ep in entry_points().select(group="shop.backends")}  # IMC402 IMC402 "ep.load() loads an entry point"
+DEFAULT_BACKEND = entry_points(group="shop.backends")["default"].load()  # IMC402 IMC402 "loads an entry point"
+
 # -- network ----------------------------------------------------------------------------------
 
 FEED = requests.get("https://example.com/feed.json").json()  # IMC402 "requests.get() makes a network request at import time; make it on first use (functools.cache)"
@@ -90,6 +124,12 @@ ITERATOR_FACTORY = glob.iglob
 OPENER = open
 WEBBROWSER = resources.files("shop")
 WORDS = "a b".split()
+SLUG = "a-b".replace("-", "_")
+RENAMED = WORDS[0].replace("a", "b")
+DEFINITION = yaml.Loader("a: 1").load()
+FETCHED = SCRATCH.name
+SHUTIL_SIZE = shutil.get_terminal_size()
+NOT_FOUND = metadata.PackageNotFoundError
 
 
 class Row:
@@ -113,15 +153,45 @@ def read_secret(path):
     return path.read_text()
 
 
-def version():
+def git_version():
     return subprocess.check_output(["git", "describe"]).decode()
 
 
+def prepare():
+    os.makedirs(BASE_DIR / "cache", exist_ok=True)
+    MEDIA_DIR.mkdir(exist_ok=True)
+    shutil.rmtree(BASE_DIR / "build")
+    return tempfile.mkdtemp()
+
+
+def plugins():
+    return [ep.load() for ep in entry_points(group="shop.plugins")]
+
+
+@functools.cache
+def git():
+    return shutil.which("git")
+
+
+class Loader:
+    def __init__(self, name):
+        self.path = BASE_DIR / name
+
+    def load(self):
+        return self.path.read_text()
+
+
 SECRET_NOW = read_secret(BASE_DIR / "secret.txt")  # IMC402 "(in read_secret(), called at import time)"
-VERSION = version()  # IMC402 "starts a process" "(in version(), called at import time)"
+LOADER = Loader("data.txt")
+LOADED_NOW = LOADER.load()  # IMC402 "reads a file" "(in Loader.load(), called at import time)"
+LOADED_AT_ONCE = Loader("other.txt").load()  # IMC402 "(in Loader.load(), called at import time)"
+LOAD_LATER = LOADER.load
+VERSION = git_version()  # IMC402 "starts a process" "(in git_version(), called at import time)"
 
 if __name__ == "__main__":
     print(open("README.md").read())
+    Path("out").mkdir()
+    os.makedirs("out/logs")
 
 # module: a build script is never imported by the program it builds
 # filename: setup.py
@@ -171,3 +241,13 @@ def built_at_import():
 
 
 built_at_import()  # IMC402 "open() reads a file" "(in built_at_import(), called at import time)"
+
+
+# module: a test module that skips when a program is missing needs the answer at collection
+# filename: tests/test_git.py
+import shutil
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+README = open("README.md").read()  # IMC402 "open() reads a file"

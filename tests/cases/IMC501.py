@@ -288,3 +288,22 @@ class Model(BaseModel):
 
 
 Pair = namedtuple("Pair", "a b")
+
+# module: silent: classes built in an Airflow @task body, which runs in a worker
+from dataclasses import dataclass
+
+from airflow.decorators import task
+from airflow.models.dag import DAG
+
+
+@task
+def rows():
+    @dataclass
+    class Row:
+        x: int
+
+    return [Row(1)]
+
+
+with DAG("rows"):
+    rows()

@@ -339,3 +339,20 @@ import mylib
 # import-cost: strict
 VALUE = mylib.make()
 print("loading")
+
+# module: an Airflow @task body runs in a worker: calling the task in a DAG runs none of it
+# import-cost: strict
+from airflow.decorators import task
+from airflow.models.dag import DAG
+
+import mylib
+
+
+@task  # IMC902
+def refresh():
+    mylib.reload()
+    print("refreshing")
+
+
+with DAG("refresh"):  # IMC901 "airflow.models.dag.DAG()"
+    refresh()

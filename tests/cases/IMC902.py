@@ -240,3 +240,19 @@ from django.conf import settings
 sys.path.append("/opt/plugins")
 os.environ["TZ"] = "UTC"
 settings.PAGE_SIZE = 48
+
+# module: an Airflow @task body runs in a worker: calling the task in a DAG changes nothing
+# import-cost: strict
+import os
+
+from airflow.decorators import task
+from airflow.models.dag import DAG
+
+
+@task  # IMC902 "@airflow.decorators.task"
+def configure():
+    os.environ["TZ"] = "UTC"
+
+
+with DAG("configure"):  # IMC901
+    configure()

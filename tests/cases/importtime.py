@@ -405,6 +405,47 @@ NO_INIT = NoInit()
 BOUND_METHOD = Builder.build
 
 
+class Compiler:
+    def __init__(self, flags=0):
+        self.flags = flags
+
+    def compile(self):
+        return re.compile("an instance method", self.flags)
+
+    def through_self(self):
+        return self.compile()
+
+    def unused(self):
+        return re.compile("a method that no import-time code calls")
+
+    async def compile_later(self):
+        return re.compile("a coroutine method")
+
+    def patterns(self):
+        yield re.compile("a generator method")
+
+    def recurse(self):
+        re.compile("a method calling itself")
+        return self.recurse()
+
+
+COMPILER = Compiler()
+FROM_INSTANCE = COMPILER.compile()  # IMC403 "(in Compiler.compile(), called at import time)"
+FROM_NEW_INSTANCE = Compiler(re.I).compile()  # IMC403 "(in Compiler.compile(), called at import time)"
+THROUGH_SELF = COMPILER.through_self()  # IMC403 "(in Compiler.compile(), called at import time via Compiler.through_self())"
+RECURSIVE = COMPILER.recurse()  # IMC403 "(in Compiler.recurse(), called at import time)"
+METHOD_OBJECT = COMPILER.compile  # not called
+COROUTINE_METHOD = COMPILER.compile_later()  # builds a coroutine
+GENERATOR_METHOD = COMPILER.patterns()  # not consumed
+REBOUND = Compiler()
+REBOUND = object()
+NOT_AN_INSTANCE = REBOUND.compile()  # bound twice: not known to be a Compiler
+
+
+def compiles_later():
+    return Compiler().compile()
+
+
 def main():
     return make_pattern()
 

@@ -162,6 +162,19 @@ class Database:
         kinds = {self.kind(inner.to(value), depth - 1) for value in values}
         return kinds.pop() if len(kinds) == 1 else None
 
+    def model_of_manager(self, flow: Flow) -> str | None:
+        """The class name of the model whose manager ``flow.expr`` is
+        (``ContentType`` for ``ContentType.objects``), when it is named."""
+        flow = self.values.follow(flow)
+        expr = flow.expr
+        if not (isinstance(expr, ast.Attribute) and expr.attr in self.managers):
+            return None
+        model = self.values.follow(flow.to(expr.value)).expr
+        if isinstance(model, ast.Name):
+            qualified = self.names.qualified(model, flow.scope)
+            return (qualified or model.id).rpartition(".")[2]
+        return model.attr if isinstance(model, ast.Attribute) else None
+
     def identity(self, flow: Flow) -> ast.expr | None:
         """The QuerySet object a name stands for, when it is bound once at module or
         class level (or is a parameter bound to one call's argument): evaluating
