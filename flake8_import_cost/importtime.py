@@ -191,6 +191,22 @@ class ImportTime:
             child, parent = parent, self._parents.get(parent)
         return outermost, levels
 
+    def loop_iterable(self, name: str, node: ast.AST) -> ast.expr | None:
+        """The iterable of the innermost loop or comprehension around ``node``, in
+        its scope, whose target is the plain name ``name`` (``entry_points`` in
+        ``for ep in entry_points(): ep.load()``), or ``None``."""
+        child, parent = node, self._parents.get(node)
+        while parent is not None and not isinstance(parent, _SCOPES):
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and child is not parent.iter:
+                if isinstance(parent.target, ast.Name) and parent.target.id == name:
+                    return parent.iter
+            if isinstance(parent, _COMPREHENSIONS) and child is not parent.generators[0].iter:
+                for generator in parent.generators:
+                    if isinstance(generator.target, ast.Name) and generator.target.id == name:
+                        return generator.iter
+            child, parent = parent, self._parents.get(parent)
+        return None
+
     # -- how a value is used -------------------------------------------------
 
     def _use_in(self, parent: ast.AST, child: ast.AST, where: Where) -> Use | None:

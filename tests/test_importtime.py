@@ -340,3 +340,26 @@ def test_enclosing_loops() -> None:
     inside, _ = call_node(walker, "inside")
     outermost, levels = walker.enclosing_loops(inside)
     assert [[ast.unparse(i) for i in level] for level in levels] == [["range(50)"]]  # the function body ends it
+
+
+def test_loop_iterable() -> None:
+    walker = walk(
+        """
+        for ep in points():
+            ep.load()
+        LOADED = [item.load() for group in groups() for item in group]
+        for other in others():
+            ep.load()
+        def f(ep):
+            ep.load()
+        f(1)
+        """
+    )
+    loads = [call for call, _ in walker.nodes(ast.Call) if isinstance(call.func, ast.Attribute)]
+    found = [walker.loop_iterable(ast.unparse(call.func.value), call) for call in loads]  # type: ignore[attr-defined]
+    assert [None if iterable is None else ast.unparse(iterable) for iterable in found] == [
+        "points()",  # the loop's own target
+        "group",  # the comprehension's generator that binds the name, not the first one
+        None,  # the loop around it binds another name
+        None,  # a function body is its own scope: the parameter, not a loop
+    ]

@@ -23,8 +23,6 @@ from flake8_import_cost.limits import MAX_VALUE_DEPTH
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, PatternTable, rule
 
 _IO_CALLS = PatternTable(IO_CALLS)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 #: Effect -> (what the call does, what to do instead).
 _MESSAGES = {
@@ -100,21 +98,8 @@ class _IO:
             return self._is_entry_points(flow.to(expr.value))
         if not isinstance(expr, ast.Name):
             return False
-        importtime = self.ctx.importtime
-        child, parent = at, importtime.parent(at)
-        for _ in range(MAX_VALUE_DEPTH * 4):
-            if parent is None or isinstance(parent, _SCOPES):
-                return False
-            if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and child is not parent.iter:
-                target = parent.target
-                if isinstance(target, ast.Name) and target.id == expr.id:
-                    return self._is_entry_points(flow.to(parent.iter))
-            if isinstance(parent, _COMPREHENSIONS) and child is not parent.generators[0].iter:
-                for generator in parent.generators:
-                    if isinstance(generator.target, ast.Name) and generator.target.id == expr.id:
-                        return self._is_entry_points(flow.to(generator.iter))
-            child, parent = parent, importtime.parent(parent)
-        return False
+        iterable = self.ctx.importtime.loop_iterable(expr.id, at)
+        return iterable is not None and self._is_entry_points(flow.to(iterable))
 
     def _is_entry_points(self, flow: Flow, depth: int = MAX_VALUE_DEPTH) -> bool:
         """Whether ``flow.expr`` is a collection of installed entry points."""
