@@ -311,6 +311,12 @@ def _from_names(base: str, text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=16)
+def script_modules(root: str) -> frozenset[str]:
+    """The modules the project's console and GUI scripts run: its programs' entry points."""
+    return frozenset(module for module, _ in _entry_points(root))
+
+
 def _entry_points(root: str) -> list[tuple[str, str]]:
     """``(module, function)`` of every console or GUI script the project declares."""
     import configparser

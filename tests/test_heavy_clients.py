@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import imc_only, run_flake8
+
 from flake8_import_cost.knowledge.clients import HEAVY_CALLS, HEAVY_CLIENTS, STARTED_BY_START
 from flake8_import_cost.rules.clients import heavy_reason
 
@@ -52,3 +54,22 @@ def test_patterns_match_qualified_names(name: str, heavy: bool) -> None:
 def test_user_patterns_extend_the_table() -> None:
     assert heavy_reason("acme.sdk.BillingClient", ("acme.*Client",)) == "listed in import-cost-heavy-callables"
     assert heavy_reason("acme.sdk.Helper", ("acme.*Client",)) is None
+
+
+SETUP = (
+    'import os\n\nimport django\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\ndjango.setup()\n'
+)
+
+
+def test_django_setup_is_silent_in_a_programs_entry_point(tmp_path: Path) -> None:
+    """A module a console script runs, and manage.py or wsgi.py, set Django up on purpose; the
+    same call in a module the application imports is reported."""
+    result = run_flake8(tmp_path, {
+        "pyproject.toml": '[project]\nname = "app"\n[project.scripts]\napp-worker = "app.worker:main"\n',
+        "app/__init__.py": "",
+        "app/worker.py": SETUP + "\n\ndef main():\n    pass\n",
+        "app/wsgi.py": SETUP,
+        "manage.py": SETUP,
+        "app/importer.py": SETUP,
+    })  # fmt: skip
+    assert [(f.path, f.line, f.code) for f in imc_only(result)] == [("app/importer.py", 6, "IMC301")]

@@ -94,6 +94,13 @@ HEAVY_CALLS: dict[str, tuple[str, str]] = {
     "multiprocessing.Manager": ("starts a server process", "create it on first use (functools.cache)"),
 }
 
+#: Heavy calls that a program's entry point makes on purpose: silent in a module
+#: one of the project's console scripts runs, and in ``manage.py``, ``wsgi.py``,
+#: ``asgi.py`` and ``__main__.py``.
+ENTRY_POINT_CALLS = frozenset({"django.setup"})
+#: Files that are a program's entry point by convention.
+ENTRY_POINT_FILES = frozenset({"manage.py", "wsgi.py", "asgi.py", "__main__.py"})
+
 #: Classes whose ``start()`` starts a thread or a process: qualified name -> what ``start()`` does.
 STARTED_BY_START: dict[str, str] = {
     "threading.Thread": "starts a thread",
