@@ -6,7 +6,7 @@ Django itself reported during an independent start-up (``capture.py``: an
 execute wrapper on every connection): every query is stored with the same
 import-time line. The other tests profile small programs written on the spot.
 Repeats are kept at 1 so that the file runs in seconds; no assertion is a
-timing goal (those live in ``benchmarks/profile.py``).
+timing goal (those live in ``benchmarks/profile_overhead.py``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ interpreter, never imports it::
     python _profile_child.py OUTPUT ROOT MODE runmodule NAME [ARG ...]
 
 MODE is ``light``, ``traced``, or ``plain`` (nothing recorded but the time: the
-baseline of ``benchmarks/profile.py``).
+baseline of ``benchmarks/profile_overhead.py``).
 
 The start-up runs in this process, with ROOT as the working directory and the
 first ``sys.path`` entry. What it records is written to OUTPUT as a Python

@@ -1,6 +1,6 @@
 """The overhead of ``flake8-import-cost profile`` on real Django start-ups.
 
-Usage: ``python benchmarks/profile.py [--python EXE ...] [--repeat N] [--project examples|admin ...]``
+Usage: ``python benchmarks/profile_overhead.py [--python EXE ...] [--repeat N] [--project examples|admin ...]``
 
 For each interpreter and project, the start-up (``django.setup()`` then
 ``resolve("/")``) runs in fresh child processes in three ways, interleaved
