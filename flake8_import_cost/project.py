@@ -11,7 +11,8 @@ the dotted names that the project's tests patch (``mock.patch("a.b.c.requests")`
 which stop working when the import they patch moves into a function.
 
 Everything is read once per process and kept: a flake8 run reads each
-package ``__init__`` once however many files it checks.
+package ``__init__`` once however many files it checks, and looks up where
+a module's file is (or that it has none) once.
 """
 
 from __future__ import annotations
@@ -41,10 +42,15 @@ _PATCH = r"""patch(?:\.object|\.dict)?\(\s*(?:target\s*=\s*)?["']([A-Za-z_][\w.]
 _TOP_IMPORT = r"^(?:import|from)[ \t]+([A-Za-z_]\w*)"
 
 
-def package_chain(path: str) -> tuple[str, list[str]]:
+def package_chain(path: str) -> tuple[str, tuple[str, ...]]:
     """The source root above ``path`` and the ``__init__.py`` files that importing
     it runs first, outermost first (empty for a file outside any package)."""
-    directory = os.path.dirname(os.path.abspath(path))
+    return _package_chain(os.path.abspath(path))
+
+
+@lru_cache(maxsize=8192)
+def _package_chain(path: str) -> tuple[str, tuple[str, ...]]:
+    directory = os.path.dirname(path)
     inits: list[str] = []
     while os.path.isfile(os.path.join(directory, "__init__.py")):
         inits.append(os.path.join(directory, "__init__.py"))
@@ -53,9 +59,9 @@ def package_chain(path: str) -> tuple[str, list[str]]:
             break
         directory = parent
     inits.reverse()
-    if os.path.basename(path) == "__init__.py" and inits and os.path.abspath(path) == inits[-1]:
+    if os.path.basename(path) == "__init__.py" and inits and path == inits[-1]:
         inits.pop()  # a package's own __init__ is the file itself, not one that runs first
-    return directory, inits
+    return directory, tuple(inits)
 
 
 def module_name(path: str, root: str) -> str | None:
@@ -69,6 +75,7 @@ def module_name(path: str, root: str) -> str | None:
     return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else None
 
 
+@lru_cache(maxsize=65536)
 def module_file(name: str, root: str) -> str | None:
     """The file of the project's own module ``name`` under ``root``, if there is one."""
     base = os.path.join(root, *name.split("."))
@@ -91,7 +98,7 @@ def loaded_anyway(path: str) -> frozenset[str]:
     root, inits = package_chain(path)
     skip = os.path.abspath(path)
     loaded: set[str] = set()
-    pending = [init for init in inits]
+    pending = list(inits)
     seen: set[str] = set(pending)
     while pending and len(seen) <= MAX_MODULES:
         current = pending.pop()
@@ -315,6 +322,19 @@ def _from_names(base: str, text: str) -> list[str]:
 def script_modules(root: str) -> frozenset[str]:
     """The modules the project's console and GUI scripts run: its programs' entry points."""
     return frozenset(module for module, _ in _entry_points(root))
+
+
+def is_entry_point(filename: str) -> bool:
+    """Whether the file is a program's entry point: one of the project's console
+    scripts runs it, or its name says so (``manage.py``, ``wsgi.py``, ...)."""
+    from flake8_import_cost.knowledge.clients import ENTRY_POINT_FILES
+
+    if filename in ("stdin", "-"):
+        return False
+    if os.path.basename(filename) in ENTRY_POINT_FILES:
+        return True
+    root = package_chain(filename)[0]
+    return module_name(filename, root) in script_modules(root)
 
 
 def _entry_points(root: str) -> list[tuple[str, str]]:
@@ -558,14 +578,19 @@ def _imports_of(path: str, root: str, mtime_ns: int, size: int) -> frozenset[str
 
 
 def _absolute(node: ast.ImportFrom, package: str) -> str | None:
-    if not node.level:
-        return node.module
+    return absolute_import(node.module, node.level, package)
+
+
+def absolute_import(module: str | None, level: int, package: str) -> str | None:
+    """The absolute name of ``from <level dots><module> import ...`` in ``package``."""
+    if not level:
+        return module
     parts = package.split(".") if package else []
-    if node.level - 1 > len(parts):
+    if level - 1 > len(parts):
         return None
-    base = ".".join(parts[: len(parts) - (node.level - 1)])
-    if node.module:
-        base = f"{base}.{node.module}" if base else node.module
+    base = ".".join(parts[: len(parts) - (level - 1)])
+    if module:
+        base = f"{base}.{module}" if base else module
     return base or None
 
 

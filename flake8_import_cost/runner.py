@@ -64,6 +64,12 @@ def lint(
             continue
         for declared in wanted:
             findings.extend(_check(declared, ctx, warn))
+    try:
+        from flake8_import_cost.summaries import cross_module
+
+        findings.extend(cross_module(ctx, enabled))
+    except Exception as error:  # noqa: BLE001 - contain any bug in the summaries
+        warn("the summaries of other modules", error)
     for code, extra in RULES.items():  # rules registered from outside the families
         if code not in DECLARED_CODES and enabled(code):
             findings.extend(_check(extra, ctx, warn))

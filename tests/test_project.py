@@ -19,10 +19,10 @@ def test_package_chain_and_module_names(tmp_path: Path) -> None:
     _files(tmp_path, {"app/__init__.py": "", "app/sub/__init__.py": "", "app/sub/mod.py": "", "script.py": ""})
     root, inits = project.package_chain(str(tmp_path / "app" / "sub" / "mod.py"))
     assert root == str(tmp_path)
-    assert inits == [str(tmp_path / "app" / "__init__.py"), str(tmp_path / "app" / "sub" / "__init__.py")]
+    assert inits == (str(tmp_path / "app" / "__init__.py"), str(tmp_path / "app" / "sub" / "__init__.py"))
     package_init = project.package_chain(str(tmp_path / "app" / "sub" / "__init__.py"))[1]
-    assert package_init == [str(tmp_path / "app" / "__init__.py")]
-    assert project.package_chain(str(tmp_path / "script.py")) == (str(tmp_path), [])
+    assert package_init == (str(tmp_path / "app" / "__init__.py"),)
+    assert project.package_chain(str(tmp_path / "script.py")) == (str(tmp_path), ())
     assert project.module_name(str(tmp_path / "app" / "sub" / "mod.py"), str(tmp_path)) == "app.sub.mod"
     assert project.module_name(str(tmp_path / "app" / "__init__.py"), str(tmp_path)) == "app"
     assert project.module_file("app.sub", str(tmp_path)) == str(tmp_path / "app" / "sub" / "__init__.py")

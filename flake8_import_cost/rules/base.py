@@ -50,19 +50,21 @@ class Text(Detail):
 class Finding:
     """One reported problem: where, which code, what was found (``detail``) and
     the same-module calls through which import-time code runs it (``calls``,
-    outermost first); ``measured_ms`` is the cost a start-up profile measured
-    for the reported line, when a cost database has one."""
+    outermost first); ``origin`` is the line of the work itself when the finding
+    is reported at the call site that runs it; ``measured_ms`` is the cost a
+    start-up profile measured for the reported line, when a cost database has one."""
 
-    __slots__ = ("line", "col", "code", "detail", "calls", "measured_ms")
+    __slots__ = ("line", "col", "code", "detail", "calls", "origin", "measured_ms")
 
     def __init__(
-        self, line: int, col: int, code: str, detail: Detail, calls: tuple[str, ...] = ()
+        self, line: int, col: int, code: str, detail: Detail, calls: tuple[str, ...] = (), origin: int | None = None
     ) -> None:
         self.line = line
         self.col = col
         self.code = code
         self.detail = detail
         self.calls = calls
+        self.origin = line if origin is None else origin
         self.measured_ms: float | None = None
 
     def __repr__(self) -> str:
@@ -73,7 +75,8 @@ class Finding:
         """A finding on ``node``, moved to the import-time call site when ``where`` has one."""
         anchor = where.anchor(node) if where is not None else node
         calls = where.calls if where is not None else ()
-        return cls(getattr(anchor, "lineno", 1), getattr(anchor, "col_offset", 0), code, detail, calls)
+        line = getattr(anchor, "lineno", 1)
+        return cls(line, getattr(anchor, "col_offset", 0), code, detail, calls, getattr(node, "lineno", line))
 
     @property
     def message(self) -> str:

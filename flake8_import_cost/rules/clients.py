@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
@@ -11,7 +10,6 @@ from flake8_import_cost.context import Flow
 from flake8_import_cost.knowledge.clients import (
     CONNECT_WITH_HOST,
     ENTRY_POINT_CALLS,
-    ENTRY_POINT_FILES,
     HEAVY_CALLS,
     HEAVY_CLIENTS,
     START_ADVICE,
@@ -100,20 +98,6 @@ def _started(ctx: FileContext, flow: Flow) -> tuple[str, str] | None:
     return None
 
 
-def _is_entry_point(filename: str) -> bool:
-    """Whether the file is a program's entry point: one of the project's console
-    scripts runs it, or its name says so (``manage.py``, ``wsgi.py``, ...)."""
-    if filename in ("stdin", "-"):
-        return False
-    if os.path.basename(filename) in ENTRY_POINT_FILES:
-        return True
-    from flake8_import_cost.project import module_name, script_modules
-    from flake8_import_cost.rules.imports import package_root
-
-    root = package_root(filename)
-    return module_name(filename, root) in script_modules(root)
-
-
 @rule("IMC301")
 def import_time_client(ctx: FileContext) -> Iterator[Finding]:
     """A network or service client built, or heavy library work done, at import time."""
@@ -130,8 +114,11 @@ def import_time_client(ctx: FileContext) -> Iterator[Finding]:
         if name is None:
             continue
         heavy = HEAVY_CALLS.get(name)
-        if heavy is not None and name in ENTRY_POINT_CALLS and _is_entry_point(ctx.filename):
-            continue  # the program's entry point: where the call belongs
+        if heavy is not None and name in ENTRY_POINT_CALLS:
+            from flake8_import_cost.project import is_entry_point
+
+            if is_entry_point(ctx.filename):
+                continue  # the program's entry point: where the call belongs
         if heavy is not None:
             yield Finding.at(call, "IMC301", HeavyCall(name, *heavy), where)
             continue

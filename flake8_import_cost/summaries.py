@@ -1,0 +1,351 @@
+"""What import-time calls into the project's other modules do.
+
+When import-time code calls a function or instantiates a class that the file
+imports from its own project (``settings.initialize()``, ``Loader()``), the
+work happens in another file, where no rule sees it as import time: there it
+is only a function body. This module reads that file (never imports it) and
+summarises what each of its top-level functions and classes does when called,
+with the rules themselves: it appends a call to each of them to the module's
+tree, runs the rules whose effects are work (queries, I/O, clients,
+processes, large loops), and keeps the findings that those calls lead to. The
+calling file then reports each at its own import-time call site, saying where
+the work is (``[shop/settings.py:17]``) and through which calls.
+
+Each module is read and checked once per process (per content): its
+summary holds what each callee does in the module itself and which calls it
+makes into further modules of the project; the effects of a call are put
+together from those, up to :data:`MAX_SUMMARY_DEPTH` modules deep (modules
+that call each other end there like any other chain).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import TYPE_CHECKING
+
+from flake8_import_cost.rules.base import Detail, FileContext, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from flake8_import_cost.context import Where
+    from flake8_import_cost.settings import Settings
+
+#: The rules whose findings are work a call does, and so are worth summarising.
+SUMMARY_CODES = ("IMC201", "IMC202", "IMC301", "IMC401", "IMC402")
+#: How many modules deep summaries follow calls (the calling file's callee is 1).
+MAX_SUMMARY_DEPTH = 3
+#: Files larger than this are not summarised (generated code, vendored bundles).
+MAX_SUMMARY_BYTES = 400_000
+
+
+class Effect:
+    """What calling one function or class of a module does: a finding of
+    ``code`` (``detail``) on ``line`` of the file ``path`` (absolute), reached through ``calls``
+    (the callee as its module names it, ``Loader.__init__``, then the calls after it)."""
+
+    __slots__ = ("code", "detail", "path", "line", "calls")
+
+    def __init__(self, code: str, detail: Detail, path: str, line: int, calls: tuple[str, ...]) -> None:
+        self.code = code
+        self.detail = detail
+        self.path = path
+        self.line = line
+        self.calls = calls
+
+
+class Elsewhere(Detail):
+    """A finding whose work is in another module of the project: ``inner`` (the
+    finding as that module's rule tells it) on ``line`` of the file ``path``,
+    ``shown`` relative to the source root of the file that reports it; ``more``
+    other places of the same rule's work that the same call leads to."""
+
+    __slots__ = ("inner", "path", "line", "shown", "more")
+
+    def __init__(self, inner: Detail, path: str, line: int, shown: str, more: int = 0) -> None:
+        self.inner = inner
+        self.path = path
+        self.line = line
+        self.shown = shown
+        self.more = more
+
+    def message(self) -> str:
+        more = f", and {self.more} more" if self.more else ""
+        return f"{self.inner.message()} [{self.shown}:{self.line}{more}]"
+
+
+class Link:
+    """An import-time call, inside the code that calling ``callee`` runs, into
+    ``target`` (a top-level name or ``OBJECT.method``) of the project's module
+    ``module`` at ``path``; ``calls`` are the module's own calls that lead to it."""
+
+    __slots__ = ("path", "module", "target", "calls")
+
+    def __init__(self, path: str, module: str, target: str, calls: tuple[str, ...]) -> None:
+        self.path = path
+        self.module = module
+        self.target = target
+        self.calls = calls
+
+
+class ModuleSummary:
+    """What calling each top-level function and class of one module does in the
+    module itself (``effects``), and the calls it makes into other modules of
+    the project (``links``), both by callee."""
+
+    __slots__ = ("effects", "links")
+
+    def __init__(self) -> None:
+        self.effects: dict[str, list[Effect]] = {}
+        self.links: dict[str, list[Link]] = {}
+
+
+#: (path, modification time, size) -> the module's summary, per process: each
+#: module is read and checked once, however many modules call it and how deep.
+_MODULES: dict[tuple[str, int, int], ModuleSummary] = {}
+#: (path, modification time, size, callee, depth) -> the callee's effects.
+_EFFECTS: dict[tuple[str, int, int, str, int], list[Effect]] = {}
+
+
+def cross_module(ctx: FileContext, enabled: Callable[[str], bool]) -> list[Finding]:
+    """The findings of work that the file's import-time calls into the project's
+    other modules do there, reported at the file's own call sites."""
+    from flake8_import_cost.project import is_entry_point
+
+    if ctx.filename in ("stdin", "-") or is_entry_point(ctx.filename):
+        return []  # a program's entry point calls into the program on purpose: that is its start
+    from flake8_import_cost.policy import runs_on
+
+    codes = tuple(code for code in SUMMARY_CODES if enabled(code) and runs_on(code, ctx.kind))
+    if not codes:
+        return []
+    return _findings(ctx, codes, MAX_SUMMARY_DEPTH)
+
+
+def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Finding]:
+    """The cross-module findings of ``ctx``'s import-time calls: one per call site and
+    rule, for the work nearest the call, counting the other places it leads to."""
+    root = _root(ctx.filename)
+    by_site: dict[tuple[int, int, str], tuple[Finding, Elsewhere, set[tuple[str, int]]]] = {}
+    for call, where, path, _, callee in _calls_out(ctx, root):
+        effects = sorted(summary(path, callee, ctx.settings, depth), key=lambda e: (len(e.calls), e.path, e.line))
+        for effect in effects:
+            if effect.code not in codes:
+                continue
+            detail = Elsewhere(effect.detail, effect.path, effect.line, _shown_path(effect.path, root))
+            finding = Finding.at(call, effect.code, detail, where)
+            finding.calls += effect.calls
+            site = by_site.setdefault((finding.line, finding.col, finding.code), (finding, detail, set()))
+            site[2].add((effect.path, effect.line))
+    for _, detail, places in by_site.values():
+        detail.more = len(places) - 1
+    return [finding for finding, _, _ in by_site.values()]
+
+
+def _root(filename: str) -> str:
+    from flake8_import_cost.rules.imports import package_root
+
+    return package_root(filename)
+
+
+def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, str, str, str]]:
+    """The import-time calls of ``ctx`` into the project's other modules: each call,
+    where it runs, and the file, module and callee it runs."""
+    from flake8_import_cost.project import module_file, module_name
+
+    own = module_name(ctx.filename, root)
+    package = (own if os.path.basename(ctx.filename) == "__init__.py" else own.rpartition(".")[0]) if own else ""
+    for call, where, name in ctx.import_time_calls:
+        if name is not None:
+            target = _target(_absolute(name, package), root, module_file)
+            if target is not None:
+                yield (call, where, *target)
+
+
+def _absolute(name: str, package: str) -> str:
+    """``name`` with a relative import's leading dots resolved against ``package``."""
+    if not name.startswith("."):
+        return name
+    from flake8_import_cost.project import absolute_import
+
+    level = len(name) - len(name.lstrip("."))
+    return absolute_import(name[level:] or None, level, package) or name
+
+
+def _target(name: str, root: str, module_file: Callable[[str, str], str | None]) -> tuple[str, str, str] | None:
+    """The project file, its module and the callee in it (``initialize``, ``Loader``,
+    ``LOADER.load``) that the qualified call ``name`` runs, when ``name`` is a module
+    of the project's followed by one top-level name, or by a module-level object and
+    one of its methods."""
+    if name.startswith(".") or "." not in name:
+        return None
+    top = os.path.join(root, name.partition(".")[0])
+    if not (os.path.isdir(top) or os.path.isfile(top + ".py")):
+        return None  # not the project's: a cheap test before the file look-ups
+    parts = name.split(".")
+    for split in (len(parts) - 1, len(parts) - 2):
+        if split < 1:
+            break
+        module = ".".join(parts[:split])
+        path = module_file(module, root)
+        if path is not None:
+            return os.path.abspath(path), module, ".".join(parts[split:])
+    return None
+
+
+def _shown_path(path: str, root: str) -> str:
+    relative = os.path.relpath(path, root)
+    return (path if relative.startswith(os.pardir) else relative).replace(os.sep, "/")
+
+
+def summary(path: str, callee: str, settings: Settings, depth: int = MAX_SUMMARY_DEPTH) -> list[Effect]:
+    """What calling ``callee``, a top-level function or class of the module at
+    ``path``, does: the effects the rules find in the code the call runs,
+    following calls into further modules of the project ``depth - 1`` deep.
+
+    A summary depends on nothing but the files and ``depth``, never on the way
+    it was reached, so that every file gets the same findings whatever was
+    checked before it in the process; modules that call each other end at the
+    depth like any other chain."""
+    if depth <= 0:
+        return []
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    key = (path, stat.st_mtime_ns, stat.st_size, callee, depth)
+    effects = _EFFECTS.get(key)
+    if effects is None:
+        module = _module_summary(path, stat.st_mtime_ns, stat.st_size, settings)
+        effects = list(module.effects.get(callee, ()))
+        for link in module.links.get(callee, ()):
+            for further in summary(link.path, link.target, settings, depth - 1):
+                calls = (*link.calls, *further.calls)
+                effects.append(Effect(further.code, further.detail, further.path, further.line, calls))
+        _EFFECTS[key] = effects
+    return effects
+
+
+def _module_summary(path: str, mtime_ns: int, size: int, settings: Settings) -> ModuleSummary:
+    key = (path, mtime_ns, size)
+    found = _MODULES.get(key)
+    if found is None:
+        found = _MODULES[key] = _summarise(path, size, settings)
+    return found
+
+
+def _summarise(path: str, size: int, settings: Settings) -> ModuleSummary:
+    """What calling each top-level function and class of the module at ``path`` does there,
+    and the calls it makes into the project's other modules."""
+    found = ModuleSummary()
+    if size > MAX_SUMMARY_BYTES:
+        return found
+    try:
+        with open(path, "rb") as file:
+            source = file.read().decode("utf-8")
+        tree = ast.parse(source, filename=path)
+    except (OSError, SyntaxError, ValueError):  # UnicodeDecodeError is a ValueError
+        return found  # flake8 reports a file that does not parse when it checks it
+    lines = source.splitlines(keepends=True)
+    callees = _append_calls(tree, len(lines))
+    if not callees:
+        return found
+    from flake8_import_cost.rules import FAMILIES
+
+    from flake8_import_cost.project import module_name
+
+    root = _root(path)
+    own = module_name(path, root)
+    qualify = (lambda calls: tuple(f"{own}.{name}" for name in calls)) if own else tuple
+    _drop_gated(tree)
+    ctx = FileContext(tree, path, lines, settings, "application")
+    for family in FAMILIES:
+        wanted = [r for r in family.rules if r.code in SUMMARY_CODES and (r.wanted is None or r.wanted(ctx))]
+        if wanted:
+            family.load()
+            for declared in wanted:
+                for finding in declared.check(ctx) if declared.check is not None else ():
+                    callee = callees.get(finding.line)
+                    if callee is None or not finding.calls:
+                        continue  # the module's own import-time work, reported when the module itself is checked
+                    if not _suppressed(lines, finding.origin, finding.code):
+                        effect = Effect(finding.code, finding.detail, path, finding.origin, qualify(finding.calls))
+                        found.effects.setdefault(callee, []).append(effect)
+    for call, where, target_path, module, target in _calls_out(ctx, root):
+        callee = callees.get(getattr(where.anchor(call), "lineno", 0))
+        if callee is not None and where.calls:
+            found.links.setdefault(callee, []).append(Link(target_path, module, target, qualify(where.calls)))
+    return found
+
+
+def _drop_gated(tree: ast.Module) -> None:
+    """Empty the branches that run only when an environment variable is set
+    (``if os.environ.get("X_FILE"): ...``, ``if "X" in os.environ: ...``): work
+    that a deployment opts into, not what every start-up of the project does."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and _reads_environment(node.test):
+            first = node.body[0]
+            node.body = [ast.Pass(lineno=first.lineno, col_offset=first.col_offset,
+                                  end_lineno=first.lineno, end_col_offset=first.col_offset)]  # fmt: skip
+
+
+def _reads_environment(test: ast.expr) -> bool:
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return False  # the body runs when the variable is *not* set: the default
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv"):
+            return True
+        if isinstance(node, ast.Name) and node.id in ("environ", "getenv"):
+            return True
+    return False
+
+
+def _append_calls(tree: ast.Module, length: int) -> dict[int, str]:
+    """Append to ``tree`` a call of every top-level function and class, and of every
+    method of a module-level object built from a top-level class (``LOADER.load()``
+    for ``LOADER = Loader()``), each on a line of its own past the end of the file;
+    the callee by that line."""
+    classes = {stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
+    callees: list[tuple[ast.expr, str]] = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+            callees.append((ast.Name(id=stmt.name, ctx=ast.Load()), stmt.name))
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            built = stmt.value
+            if isinstance(built, ast.Call) and isinstance(built.func, ast.Name) and built.func.id in classes:
+                name = stmt.targets[0].id
+                for method in classes[built.func.id].body:
+                    if isinstance(method, ast.FunctionDef) and not method.name.startswith("__"):
+                        receiver = ast.Name(id=name, ctx=ast.Load())
+                        method_of = ast.Attribute(value=receiver, attr=method.name, ctx=ast.Load())
+                        callees.append((method_of, f"{name}.{method.name}"))
+    found: dict[int, str] = {}
+    for func, callee in callees:
+        line = length + 1 + len(found)
+        call = ast.Call(func=func, args=[], keywords=[])
+        expr = ast.Expr(value=call)
+        for node in ast.walk(expr):
+            node.lineno, node.col_offset = line, 0  # type: ignore[attr-defined]
+            node.end_lineno, node.end_col_offset = line, 0  # type: ignore[attr-defined]
+        tree.body.append(expr)
+        found[line] = callee
+    return found
+
+
+def _suppressed(lines: list[str], line: int, code: str) -> bool:
+    """Whether the line of the work has a ``# noqa`` that covers ``code`` in its own file."""
+    from flake8.defaults import NOQA_INLINE_REGEXP  # flake8 is loaded: it is running us
+
+    if not 0 < line <= len(lines):
+        return False
+    match = NOQA_INLINE_REGEXP.search(lines[line - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return codes is None or any(code.startswith(c) for c in codes.replace(",", " ").split())
+
+
+__all__ = [
+    "MAX_SUMMARY_DEPTH", "SUMMARY_CODES", "Effect", "Elsewhere", "Link", "ModuleSummary", "cross_module", "summary",
+]  # fmt: skip
