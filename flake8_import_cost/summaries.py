@@ -76,15 +76,14 @@ class Elsewhere(Detail):
 
 
 class Link:
-    """An import-time call, inside the code that calling ``callee`` runs, into
-    ``target`` (a top-level name or ``OBJECT.method``) of the project's module
-    ``module`` at ``path``; ``calls`` are the module's own calls that lead to it."""
+    """An import-time call, inside the code that calling a callee runs, into
+    ``target`` (a top-level name or ``OBJECT.method``) of the project's module at
+    ``path``; ``calls`` are the calling module's own calls that lead to it."""
 
-    __slots__ = ("path", "module", "target", "calls")
+    __slots__ = ("path", "target", "calls")
 
-    def __init__(self, path: str, module: str, target: str, calls: tuple[str, ...]) -> None:
+    def __init__(self, path: str, target: str, calls: tuple[str, ...]) -> None:
         self.path = path
-        self.module = module
         self.target = target
         self.calls = calls
 
@@ -128,7 +127,7 @@ def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Find
     rule, for the work nearest the call, counting the other places it leads to."""
     root = _root(ctx.filename)
     by_site: dict[tuple[int, int, str], tuple[Finding, Elsewhere, set[tuple[str, int]]]] = {}
-    for call, where, path, _, callee in _calls_out(ctx, root):
+    for call, where, path, callee in _calls_out(ctx, root):
         effects = sorted(summary(path, callee, ctx.settings, depth), key=lambda e: (len(e.calls), e.path, e.line))
         for effect in effects:
             if effect.code not in codes:
@@ -149,9 +148,9 @@ def _root(filename: str) -> str:
     return package_root(filename)
 
 
-def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, str, str, str]]:
+def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, str, str]]:
     """The import-time calls of ``ctx`` into the project's other modules: each call,
-    where it runs, and the file, module and callee it runs."""
+    where it runs, and the file and callee it runs."""
     from flake8_import_cost.project import module_file, module_name
 
     own = module_name(ctx.filename, root)
@@ -160,7 +159,7 @@ def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, s
         if name is not None:
             target = _target(_absolute(name, package), root, module_file)
             if target is not None:
-                yield (call, where, *target)
+                yield call, where, *target
 
 
 def _absolute(name: str, package: str) -> str:
@@ -173,15 +172,14 @@ def _absolute(name: str, package: str) -> str:
     return absolute_import(name[level:] or None, level, package) or name
 
 
-def _target(name: str, root: str, module_file: Callable[[str, str], str | None]) -> tuple[str, str, str] | None:
-    """The project file, its module and the callee in it (``initialize``, ``Loader``,
+def _target(name: str, root: str, module_file: Callable[[str, str], str | None]) -> tuple[str, str] | None:
+    """The project file and the callee in it (``initialize``, ``Loader``,
     ``LOADER.load``) that the qualified call ``name`` runs, when ``name`` is a module
     of the project's followed by one top-level name, or by a module-level object and
     one of its methods."""
     if name.startswith(".") or "." not in name:
         return None
-    top = os.path.join(root, name.partition(".")[0])
-    if not (os.path.isdir(top) or os.path.isfile(top + ".py")):
+    if module_file(name.partition(".")[0], root) is None:
         return None  # not the project's: a cheap test before the file look-ups
     parts = name.split(".")
     for split in (len(parts) - 1, len(parts) - 2):
@@ -190,7 +188,7 @@ def _target(name: str, root: str, module_file: Callable[[str, str], str | None])
         module = ".".join(parts[:split])
         path = module_file(module, root)
         if path is not None:
-            return os.path.abspath(path), module, ".".join(parts[split:])
+            return os.path.abspath(path), ".".join(parts[split:])
     return None
 
 
@@ -272,10 +270,10 @@ def _summarise(path: str, size: int, settings: Settings) -> ModuleSummary:
                     if not _suppressed(lines, finding.origin, finding.code):
                         effect = Effect(finding.code, finding.detail, path, finding.origin, qualify(finding.calls))
                         found.effects.setdefault(callee, []).append(effect)
-    for call, where, target_path, module, target in _calls_out(ctx, root):
+    for call, where, target_path, target in _calls_out(ctx, root):
         callee = callees.get(getattr(where.anchor(call), "lineno", 0))
         if callee is not None and where.calls:
-            found.links.setdefault(callee, []).append(Link(target_path, module, target, qualify(where.calls)))
+            found.links.setdefault(callee, []).append(Link(target_path, target, qualify(where.calls)))
     return found
 
 
