@@ -25,6 +25,7 @@ import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections import Counter
@@ -41,6 +42,7 @@ from flake8.plugins.finder import LoadedPlugin
 from flake8.processor import FileProcessor
 
 from flake8_import_cost import __version__
+from flake8_import_cost.filecache import CACHE_ENV
 from flake8_import_cost.measure.importtime_log import ImportRecord, parse_importtime, run_importtime
 from flake8_import_cost.plugin import Plugin
 from flake8_import_cost.settings import Settings
@@ -367,6 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--repeat must be at least 1")
 
     roots = args.paths or default_paths()
+    with tempfile.TemporaryDirectory(prefix="imc-bench-cache-") as cache:
+        # The cold pass starts from an empty disk cache, whatever earlier runs left.
+        os.environ.setdefault(CACHE_ENV, cache)
+        return run(args, roots)
+
+
+def run(args: argparse.Namespace, roots: Sequence[Path]) -> int:
     plugins, options = load_plugins()
     paths = collect(roots)
     corpus = parse_all(paths, plugins, options)

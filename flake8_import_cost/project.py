@@ -553,14 +553,24 @@ def _imports(path: str, root: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _imports_of(path: str, root: str, mtime_ns: int, size: int) -> frozenset[str]:
-    """The absolute names of the modules the file imports at import time (and their parents)."""
+    """The absolute names of the modules the file imports at import time (and their
+    parents), kept on disk by the file's content."""
     from flake8_import_cost.importtime import ImportTime
     from flake8_import_cost.names import Names
 
+    from flake8_import_cost import filecache
+
     try:
         with open(path, "rb") as file:
-            tree = ast.parse(file.read(), path)
-    except (OSError, SyntaxError, ValueError):
+            data = file.read()
+    except OSError:
+        return frozenset()
+    kept = filecache.read("imports", path, data, root)
+    if isinstance(kept, list) and all(isinstance(name, str) for name in kept):
+        return frozenset(kept)
+    try:
+        tree = ast.parse(data, path)
+    except (SyntaxError, ValueError):
         return frozenset()
     package = _package_of(path, root)
     walker = ImportTime(tree, Names(tree))
@@ -574,6 +584,7 @@ def _imports_of(path: str, root: str, mtime_ns: int, size: int) -> frozenset[str
             continue
         names.update(_with_parents(base))
         names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    filecache.write("imports", path, data, sorted(names), root)
     return frozenset(names)
 
 

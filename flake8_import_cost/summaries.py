@@ -11,20 +11,22 @@ processes, large loops), and keeps the findings that those calls lead to. The
 calling file then reports each at its own import-time call site, saying where
 the work is (``[shop/settings.py:17]``) and through which calls.
 
-Each module is read and checked once per process (per content): its
-summary holds what each callee does in the module itself and which calls it
-makes into further modules of the project; the effects of a call are put
-together from those, up to :data:`MAX_SUMMARY_DEPTH` modules deep (modules
-that call each other end there like any other chain).
+Each module is read and checked once per process, and its summary is kept on
+disk by content (:mod:`flake8_import_cost.filecache`) for the next run: it
+holds what each callee does in the module itself and which calls it makes
+into further modules of the project; the effects of a call are put together
+from those, up to :data:`MAX_SUMMARY_DEPTH` modules deep (modules that call
+each other end there like any other chain).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from flake8_import_cost.rules.base import Detail, FileContext, Finding
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, Text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -235,15 +237,65 @@ def _module_summary(path: str, mtime_ns: int, size: int, settings: Settings) -> 
 
 def _summarise(path: str, size: int, settings: Settings) -> ModuleSummary:
     """What calling each top-level function and class of the module at ``path`` does there,
-    and the calls it makes into the project's other modules."""
-    found = ModuleSummary()
+    and the calls it makes into the project's other modules: from the disk cache when
+    it has the file's content, else worked out and kept there."""
     if size > MAX_SUMMARY_BYTES:
-        return found
+        return ModuleSummary()
     try:
         with open(path, "rb") as file:
-            source = file.read().decode("utf-8")
+            data = file.read()
+    except OSError:
+        return ModuleSummary()
+    from flake8_import_cost import filecache
+
+    options = _options(settings)
+    found = _restored(filecache.read("summary", path, data, options))
+    if found is None:
+        found = _worked_out(path, data, settings)
+        filecache.write("summary", path, data, _kept(found), options)
+    return found
+
+
+def _options(settings: Settings) -> str:
+    """The options that change what the summarised rules find."""
+    return json.dumps([settings.max_iterations, sorted(settings.orm_managers), list(settings.heavy_callables)])
+
+
+def _kept(found: ModuleSummary) -> dict[str, Any]:
+    return {
+        "effects": {callee: [[e.code, e.detail.message(), e.path, e.line, list(e.calls)] for e in effects]
+                    for callee, effects in found.effects.items()},
+        "links": {callee: [[link.path, link.target, list(link.calls)] for link in links]
+                  for callee, links in found.links.items()},
+    }  # fmt: skip
+
+
+def _restored(kept: Any) -> ModuleSummary | None:
+    """The summary a cache entry holds, or ``None`` when it holds something else."""
+    if not isinstance(kept, dict):
+        return None
+    found = ModuleSummary()
+    try:
+        for callee, effects in kept["effects"].items():
+            found.effects[str(callee)] = [
+                Effect(str(code), Text(str(message)), str(path), int(line), tuple(str(c) for c in calls))
+                for code, message, path, line, calls in effects
+            ]
+        for callee, links in kept["links"].items():
+            found.links[str(callee)] = [
+                Link(str(path), str(target), tuple(str(c) for c in calls)) for path, target, calls in links
+            ]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return found
+
+
+def _worked_out(path: str, data: bytes, settings: Settings) -> ModuleSummary:
+    found = ModuleSummary()
+    try:
+        source = data.decode("utf-8")
         tree = ast.parse(source, filename=path)
-    except (OSError, SyntaxError, ValueError):  # UnicodeDecodeError is a ValueError
+    except (SyntaxError, ValueError):  # UnicodeDecodeError is a ValueError
         return found  # flake8 reports a file that does not parse when it checks it
     lines = source.splitlines(keepends=True)
     callees = _append_calls(tree, len(lines))

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -67,6 +68,16 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The plugin's disk cache goes to a folder of this test run, not the user's cache."""
+    from flake8_import_cost.filecache import CACHE_ENV
+
+    if CACHE_ENV not in os.environ:
+        folder = tempfile.mkdtemp(prefix="imc-cache-")
+        os.environ[CACHE_ENV] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def flake8_env() -> dict[str, str]:
