@@ -21,7 +21,7 @@ from flake8_import_cost.rules.base import RULES, FileContext, Rule, rule
 #: Words without which a file cannot run SQL at import (IMC202's calls and modules).
 DATABASE_WORDS = ("cursor", "connect", "ession", "ngine", "introspection")
 #: Words without which a file builds no generated class (IMC501).
-GENERATOR_WORDS = ("dataclass", "attr", "namedtuple", "NamedTuple", "pydantic")
+GENERATOR_WORDS = ("dataclass", "attr", "namedtuple", "NamedTuple", "pydantic", "BaseModel")
 #: The comment line that makes a module strict (IMC901, IMC902).
 MARKER = "# import-cost: strict"
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from flake8_import_cost.context import Where
@@ -35,6 +37,8 @@ _FACTORIES = {
     "dataclasses.make_dataclass": ("dataclass", 1),
     "attr.make_class": ("attrs", 1),
 }
+#: Modules of the project larger than this are not read for their base classes.
+MAX_MODULE_BYTES = 400_000
 #: Field count assumed when it cannot be read from the source.
 _UNKNOWN_FIELDS = 3
 
@@ -59,10 +63,13 @@ def _true_keyword(call: ast.expr, name: str) -> bool:
 
 
 class _Classifier:
-    """Which generator, if any, builds each class of a module."""
+    """Which generator, if any, builds each class of a module; ``foreign`` answers
+    whether a qualified base that is not the module's own is a pydantic model of
+    the project's other modules (``None``: never)."""
 
-    def __init__(self, names: Names) -> None:
+    def __init__(self, names: Names, foreign: Callable[[str, int], bool] | None = None) -> None:
         self.names = names
+        self.foreign = foreign
         self._pydantic: dict[ast.ClassDef, bool] = {}
 
     def class_kind(self, node: ast.ClassDef, scope: ScopeNode) -> str | None:
@@ -89,13 +96,18 @@ class _Classifier:
             self._pydantic[node] = False  # a cycle is not a model
             result = False
             for base in node.bases:
-                if self.names.qualified(base, scope) in _PYDANTIC_BASES:
+                qualified = self.names.qualified(base, scope)
+                if qualified in _PYDANTIC_BASES:
                     result = True
-                elif isinstance(base, ast.Name) and depth < MAX_BASE_DEPTH:
+                elif depth >= MAX_BASE_DEPTH:
+                    pass
+                elif isinstance(base, ast.Name) and qualified is None:
                     found = self.names.lookup(base.id, scope)
                     binding = found.single if found is not None else None
                     if found is not None and binding is not None and isinstance(binding.node, ast.ClassDef):
                         result = self._is_pydantic(binding.node, found.scope.node, depth + 1)
+                elif qualified is not None and self.foreign is not None:
+                    result = self.foreign(qualified, depth + 1)  # imported: a model of another module?
                 if result:
                     break
             self._pydantic[node] = result
@@ -126,7 +138,7 @@ def _factory_fields(call: ast.Call, index: int) -> int:
 
 def _generated(ctx: FileContext) -> list[tuple[ast.AST, Where, str, float]]:
     """Every generated class of the module: node, context, kind and estimated ms."""
-    classifier = _Classifier(ctx.names)
+    classifier = _Classifier(ctx.names, _project_models(ctx.filename))
     found: list[tuple[ast.AST, Where, str, float]] = []
 
     def add(node: ast.AST, where: Where, kind: str, fields: int) -> None:
@@ -143,6 +155,62 @@ def _generated(ctx: FileContext) -> list[tuple[ast.AST, Where, str, float]]:
             add(call, where, factory[0], _factory_fields(call, factory[1]))
     found.sort(key=lambda item: _position(item[1].anchor(item[0])))
     return found
+
+
+def _project_models(filename: str) -> Callable[[str, int], bool] | None:
+    """Whether a base class that ``filename`` imports (its qualified name, relative
+    or absolute) is a pydantic model defined in another module of its project."""
+    if filename in ("stdin", "-"):
+        return None
+    from flake8_import_cost.project import absolute_import, module_file, module_name, package_chain
+
+    root = package_chain(filename)[0]
+    own = module_name(filename, root) or ""
+    package = own if filename.endswith("__init__.py") else own.rpartition(".")[0]
+
+    def foreign(qualified: str, depth: int) -> bool:
+        if qualified.startswith("."):
+            level = len(qualified) - len(qualified.lstrip("."))
+            qualified = absolute_import(qualified[level:] or None, level, package) or ""
+        module, _, name = qualified.rpartition(".")
+        path = module_file(module, root) if module else None
+        return path is not None and _is_project_model(os.path.abspath(path), name, depth)
+
+    return foreign
+
+
+def _is_project_model(path: str, name: str, depth: int) -> bool:
+    """Whether the top-level class ``name`` of the project's module at ``path`` is a
+    pydantic model, through bases of its own module and of further project modules."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return _project_model(path, stat.st_mtime_ns, stat.st_size, name, depth)
+
+
+@lru_cache(maxsize=4096)
+def _project_model(path: str, mtime_ns: int, size: int, name: str, depth: int) -> bool:
+    module = _module_names(path, mtime_ns, size)
+    if module is None:
+        return False
+    found = module.module.lookup(name)
+    binding = found.single if found is not None else None
+    if binding is None or not isinstance(binding.node, ast.ClassDef):
+        return False
+    return _Classifier(module, _project_models(path))._is_pydantic(binding.node, module.tree, depth)
+
+
+@lru_cache(maxsize=64)
+def _module_names(path: str, mtime_ns: int, size: int) -> Names | None:
+    """The names of the project's module at ``path`` (its classes and imports), read once."""
+    if size > MAX_MODULE_BYTES:
+        return None
+    try:
+        with open(path, "rb") as file:
+            return Names(ast.parse(file.read(), path))
+    except (OSError, SyntaxError, ValueError):
+        return None
 
 
 def _position(node: ast.AST) -> tuple[int, int]:
