@@ -343,10 +343,20 @@ def _describe(path: str | os.PathLike[str], error: BaseException) -> str:
 
 
 def _check_schema(connection: sqlite3.Connection, path: str | os.PathLike[str], *, empty_ok: bool) -> int:
-    """The schema version of an open file, or :class:`CostDBError` when it is not ours or too new."""
-    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    """The schema version of an open file, or :class:`CostDBError` when it is not ours or too new.
+
+    The header and the tables are read in one transaction: read one statement at a
+    time, a writer creating the file between them shows tables without our id."""
+    own = not connection.in_transaction
+    if own:
+        connection.execute("BEGIN")
+    try:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        if own and connection.in_transaction:
+            connection.execute("COMMIT")
     if application_id == 0 and version == 0 and not tables:
         if empty_ok:
             return 0
