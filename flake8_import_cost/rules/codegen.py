@@ -37,6 +37,8 @@ _FACTORIES = {
     "dataclasses.make_dataclass": ("dataclass", 1),
     "attr.make_class": ("attrs", 1),
 }
+#: Words that a module defining a pydantic model (or a project base of one) must contain.
+_MODEL_WORDS = (b"pydantic", b"BaseModel", b"RootModel", b"BaseSettings")
 #: Modules of the project larger than this are not read for their base classes.
 MAX_MODULE_BYTES = 400_000
 #: Field count assumed when it cannot be read from the source.
@@ -203,12 +205,16 @@ def _project_model(path: str, mtime_ns: int, size: int, name: str, depth: int) -
 
 @lru_cache(maxsize=64)
 def _module_names(path: str, mtime_ns: int, size: int) -> Names | None:
-    """The names of the project's module at ``path`` (its classes and imports), read once."""
+    """The names of the project's module at ``path`` (its classes and imports), read once;
+    ``None`` for a module whose text names no pydantic base, which cannot define a model."""
     if size > MAX_MODULE_BYTES:
         return None
     try:
         with open(path, "rb") as file:
-            return Names(ast.parse(file.read(), path))
+            data = file.read()
+        if not any(word in data for word in _MODEL_WORDS):
+            return None
+        return Names(ast.parse(data, path))
     except (OSError, SyntaxError, ValueError):
         return None
 
