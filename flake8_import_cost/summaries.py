@@ -80,31 +80,38 @@ class Elsewhere(Detail):
 class Link:
     """An import-time call, inside the code that calling a callee runs, into
     ``target`` (a top-level name or ``OBJECT.method``) of the project's module at
-    ``path``; ``calls`` are the calling module's own calls that lead to it."""
+    ``path``; ``calls`` are the calling module's own calls that lead to it.
+    ``Loader().load`` is a method called on a new instance: building it, then the method."""
 
-    __slots__ = ("path", "target", "calls")
+    __slots__ = ("path", "target", "calls", "without")
 
-    def __init__(self, path: str, target: str, calls: tuple[str, ...]) -> None:
+    def __init__(self, path: str, target: str, calls: tuple[str, ...], without: str | None = None) -> None:
         self.path = path
         self.target = target
         self.calls = calls
+        #: A callee of the same module whose effects the call does not have: the
+        #: construction, for a method called on an object built elsewhere.
+        self.without = without
 
 
 class ModuleSummary:
     """What calling each top-level function and class of one module does in the
     module itself (``effects``), and the calls it makes into other modules of
-    the project (``links``), both by callee."""
+    the project (``links``), both by callee; and its top-level ``classes``."""
 
-    __slots__ = ("effects", "links")
+    __slots__ = ("effects", "links", "classes")
 
     def __init__(self) -> None:
         self.effects: dict[str, list[Effect]] = {}
         self.links: dict[str, list[Link]] = {}
+        #: The module's top-level classes, whose methods are summarised when a call asks.
+        self.classes: set[str] = set()
 
 
-#: (path, modification time, size) -> the module's summary, per process: each
-#: module is read and checked once, however many modules call it and how deep.
-_MODULES: dict[tuple[str, int, int], ModuleSummary] = {}
+#: (path, modification time, size, one method call or "") -> the module's summary,
+#: per process: each module is read and checked once for its functions, classes and
+#: objects, and once more for each ``Class().method`` that a call asks for.
+_MODULES: dict[tuple[str, int, int, str], ModuleSummary] = {}
 #: (path, modification time, size, callee, depth) -> the callee's effects.
 _EFFECTS: dict[tuple[str, int, int, str, int], list[Effect]] = {}
 
@@ -129,8 +136,8 @@ def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Find
     rule, for the work nearest the call, counting the other places it leads to."""
     root = _root(ctx.filename)
     by_site: dict[tuple[int, int, str], tuple[Finding, Elsewhere, set[tuple[str, int]]]] = {}
-    for call, where, path, callee in _calls_out(ctx, root):
-        effects = sorted(summary(path, callee, ctx.settings, depth), key=lambda e: (len(e.calls), e.path, e.line))
+    for call, where, link in _calls_out(ctx, root):
+        effects = sorted(_effects(link, ctx.settings, depth), key=lambda e: (len(e.calls), e.path, e.line))
         for effect in effects:
             if effect.code not in codes:
                 continue
@@ -150,18 +157,100 @@ def _root(filename: str) -> str:
     return package_root(filename)
 
 
-def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, str, str]]:
+def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, Link]]:
     """The import-time calls of ``ctx`` into the project's other modules: each call,
-    where it runs, and the file and callee it runs."""
-    from flake8_import_cost.project import module_file, module_name
-
-    own = module_name(ctx.filename, root)
-    package = (own if os.path.basename(ctx.filename) == "__init__.py" else own.rpartition(".")[0]) if own else ""
+    where it runs, and what it runs there (with ``where``'s calls as the link's)."""
+    project = _resolver(ctx.filename, root)
     for call, where, name in ctx.import_time_calls:
         if name is not None:
-            target = _target(_absolute(name, package), root, module_file)
-            if target is not None:
-                yield call, where, *target
+            target = project(name)
+            link = Link(target[0], target[1], where.calls) if target is not None else None
+        else:
+            link = _instance_call(ctx, call, where, project)
+        if link is not None:
+            yield call, where, link
+
+
+def _resolver(filename: str, root: str) -> Callable[[str], tuple[str, str] | None]:
+    """The file and callee in the project that a qualified name of the module at
+    ``filename`` (relative or absolute) stands for, when it is the project's."""
+    from flake8_import_cost.project import module_file, module_name
+
+    own = module_name(filename, root)
+    package = (own if os.path.basename(filename) == "__init__.py" else own.rpartition(".")[0]) if own else ""
+
+    def project(name: str) -> tuple[str, str] | None:
+        return _target(_absolute(name, package), root, module_file)
+
+    return project
+
+
+def _instance_call(
+    ctx: FileContext, call: ast.Call, where: Where, project: Callable[[str], tuple[str, str] | None]
+) -> Link | None:
+    """What a call runs in another module of the project when that is a method or a
+    constructor the module's own classes do not define: ``REPO.describe()`` where
+    ``REPO = Repository(...)`` and ``Repository`` is imported; ``self.execute()`` in a
+    method of a class whose base, imported, defines ``execute``; ``Git()`` where
+    ``Git`` inherits its ``__init__`` from such a base."""
+    names, func, scope = ctx.names, call.func, where.scope
+    if isinstance(func, ast.Name):  # a same-module class built: its __init__ may be a foreign base's
+        cls = names.local_class(func.id, scope)
+        if cls is None or names.method(cls, "__init__") is not None:
+            return None
+        base = _foreign_base(ctx, cls, project)
+        return Link(base[0], base[1], where.calls) if base is not None else None
+    if not isinstance(func, ast.Attribute) or func.attr.startswith("__"):
+        return None
+    receiver = names.resolve(func.value, scope)
+    built_here = receiver is func.value
+    cls = names.instance_class(func.value, scope)
+    if cls is not None:  # an instance of a same-module class: a method it inherits from another module
+        if names.method(cls, func.attr) is not None:
+            return None  # the walker follows it
+        base = _foreign_base(ctx, cls, project)
+        if base is None:
+            return None
+        without = None if isinstance(receiver, ast.Call) and built_here else base[1]
+        return Link(base[0], f"{base[1]}().{func.attr}", where.calls, without)
+    if isinstance(receiver, ast.Call):  # an instance of an imported class of the project
+        name = names.qualified(receiver.func, scope)
+        target = project(name) if name is not None else None
+        if target is None or "." in target[1]:
+            return None
+        return Link(target[0], f"{target[1]}().{func.attr}", where.calls, None if built_here else target[1])
+    return None
+
+
+def _foreign_base(
+    ctx: FileContext, cls: ast.ClassDef, project: Callable[[str], tuple[str, str] | None]
+) -> tuple[str, str] | None:
+    """The first base of ``cls`` or of its same-module bases that is a class of another
+    module of the project: its file and name."""
+    names = ctx.names
+    for _ in range(MAX_SUMMARY_DEPTH + 5):
+        parent = None
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and (local := names.local_class(base.id, names.tree)) is not None:
+                parent = parent or local
+                continue
+            name = names.qualified(base, names.defined_in(cls))
+            target = project(name) if name is not None else None
+            if target is not None and "." not in target[1]:
+                return target
+        if parent is None or parent is cls:
+            return None
+        cls = parent
+    return None
+
+
+def _effects(link: Link, settings: Settings, depth: int) -> list[Effect]:
+    """The effects of the call ``link`` stands for, ``depth`` modules deep."""
+    effects = summary(link.path, link.target, settings, depth)
+    if link.without is None:
+        return effects
+    built = {(e.code, e.path, e.line) for e in summary(link.path, link.without, settings, depth)}
+    return [e for e in effects if (e.code, e.path, e.line) not in built]
 
 
 def _absolute(name: str, package: str) -> str:
@@ -218,24 +307,27 @@ def summary(path: str, callee: str, settings: Settings, depth: int = MAX_SUMMARY
     effects = _EFFECTS.get(key)
     if effects is None:
         module = _module_summary(path, stat.st_mtime_ns, stat.st_size, settings)
+        cls, _, method = callee.partition("().")
+        if method and cls in module.classes:  # ``Loader().load``: that one call, summarised when asked
+            module = _module_summary(path, stat.st_mtime_ns, stat.st_size, settings, callee)
         effects = list(module.effects.get(callee, ()))
         for link in module.links.get(callee, ()):
-            for further in summary(link.path, link.target, settings, depth - 1):
+            for further in _effects(link, settings, depth - 1):
                 calls = (*link.calls, *further.calls)
                 effects.append(Effect(further.code, further.detail, further.path, further.line, calls))
         _EFFECTS[key] = effects
     return effects
 
 
-def _module_summary(path: str, mtime_ns: int, size: int, settings: Settings) -> ModuleSummary:
-    key = (path, mtime_ns, size)
+def _module_summary(path: str, mtime_ns: int, size: int, settings: Settings, only: str = "") -> ModuleSummary:
+    key = (path, mtime_ns, size, only)
     found = _MODULES.get(key)
     if found is None:
-        found = _MODULES[key] = _summarise(path, size, settings)
+        found = _MODULES[key] = _summarise(path, size, settings, only)
     return found
 
 
-def _summarise(path: str, size: int, settings: Settings) -> ModuleSummary:
+def _summarise(path: str, size: int, settings: Settings, only: str = "") -> ModuleSummary:
     """What calling each top-level function and class of the module at ``path`` does there,
     and the calls it makes into the project's other modules: from the disk cache when
     it has the file's content, else worked out and kept there."""
@@ -248,10 +340,10 @@ def _summarise(path: str, size: int, settings: Settings) -> ModuleSummary:
         return ModuleSummary()
     from flake8_import_cost import filecache
 
-    options = _options(settings)
+    options = _options(settings) + only
     found = _restored(filecache.read("summary", path, data, options))
     if found is None:
-        found = _worked_out(path, data, settings)
+        found = _worked_out(path, data, settings, only)
         filecache.write("summary", path, data, _kept(found), options)
     return found
 
@@ -265,8 +357,9 @@ def _kept(found: ModuleSummary) -> dict[str, Any]:
     return {
         "effects": {callee: [[e.code, e.detail.message(), e.path, e.line, list(e.calls)] for e in effects]
                     for callee, effects in found.effects.items()},
-        "links": {callee: [[link.path, link.target, list(link.calls)] for link in links]
+        "links": {callee: [[link.path, link.target, list(link.calls), link.without] for link in links]
                   for callee, links in found.links.items()},
+        "classes": sorted(found.classes),
     }  # fmt: skip
 
 
@@ -283,14 +376,16 @@ def _restored(kept: Any) -> ModuleSummary | None:
             ]
         for callee, links in kept["links"].items():
             found.links[str(callee)] = [
-                Link(str(path), str(target), tuple(str(c) for c in calls)) for path, target, calls in links
+                Link(str(path), str(target), tuple(str(c) for c in calls), None if without is None else str(without))
+                for path, target, calls, without in links
             ]
+        found.classes.update(str(cls) for cls in kept["classes"])
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
     return found
 
 
-def _worked_out(path: str, data: bytes, settings: Settings) -> ModuleSummary:
+def _worked_out(path: str, data: bytes, settings: Settings, only: str) -> ModuleSummary:
     found = ModuleSummary()
     try:
         source = data.decode("utf-8")
@@ -298,7 +393,8 @@ def _worked_out(path: str, data: bytes, settings: Settings) -> ModuleSummary:
     except (SyntaxError, ValueError):  # UnicodeDecodeError is a ValueError
         return found  # flake8 reports a file that does not parse when it checks it
     lines = source.splitlines(keepends=True)
-    callees = _append_calls(tree, len(lines))
+    found.classes.update(stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef))
+    callees = _append_calls(tree, len(lines), only)
     if not callees:
         return found
     from flake8_import_cost.rules import FAMILIES
@@ -322,22 +418,44 @@ def _worked_out(path: str, data: bytes, settings: Settings) -> ModuleSummary:
                     if not _suppressed(lines, finding.origin, finding.code):
                         effect = Effect(finding.code, finding.detail, path, finding.origin, qualify(finding.calls))
                         found.effects.setdefault(callee, []).append(effect)
-    for call, where, target_path, target in _calls_out(ctx, root):
+    for call, where, link in _calls_out(ctx, root):
         callee = callees.get(getattr(where.anchor(call), "lineno", 0))
-        if callee is not None and where.calls:
-            found.links.setdefault(callee, []).append(Link(target_path, target, qualify(where.calls)))
+        if callee is None:
+            continue  # the module's own import-time calls
+        if not where.calls:  # the appended call itself: ``Git()`` whose __init__ is a base's elsewhere
+            if getattr(call, "lineno", 0) <= len(lines):
+                continue
+            link.calls = (callee.replace("()", ""),)
+        link.calls = qualify(link.calls)
+        found.links.setdefault(callee, []).append(link)
     return found
 
 
 def _drop_gated(tree: ast.Module) -> None:
     """Empty the branches that run only when an environment variable is set
     (``if os.environ.get("X_FILE"): ...``, ``if "X" in os.environ: ...``): work
-    that a deployment opts into, not what every start-up of the project does."""
+    that a deployment opts into, not what every start-up of the project does;
+    and both branches of an ``if`` on a function's parameter (``if not local:``),
+    which the arguments of each call decide, and a summary has none."""
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and _reads_environment(node.test):
-            first = node.body[0]
-            node.body = [ast.Pass(lineno=first.lineno, col_offset=first.col_offset,
-                                  end_lineno=first.lineno, end_col_offset=first.col_offset)]  # fmt: skip
+            node.body = [_nothing(node.body[0])]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            arguments = node.args
+            parameters = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+            parameters.discard("self")
+            parameters.discard("cls")
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.If) and any(
+                    isinstance(name, ast.Name) and name.id in parameters for name in ast.walk(inner.test)
+                ):
+                    inner.body = [_nothing(inner.body[0])]
+                    inner.orelse = [_nothing(inner.orelse[0])] if inner.orelse else []
+
+
+def _nothing(where: ast.stmt) -> ast.stmt:
+    return ast.Pass(lineno=where.lineno, col_offset=where.col_offset,
+                    end_lineno=where.lineno, end_col_offset=where.col_offset)  # fmt: skip
 
 
 def _reads_environment(test: ast.expr) -> bool:
@@ -351,14 +469,19 @@ def _reads_environment(test: ast.expr) -> bool:
     return False
 
 
-def _append_calls(tree: ast.Module, length: int) -> dict[int, str]:
+def _append_calls(tree: ast.Module, length: int, only: str = "") -> dict[int, str]:
     """Append to ``tree`` a call of every top-level function and class, and of every
     method of a module-level object built from a top-level class (``LOADER.load()``
     for ``LOADER = Loader()``), each on a line of its own past the end of the file;
-    the callee by that line."""
+    or, with ``only`` (``Loader().load``), that one call of a method on a new
+    instance. The callee by that line."""
     classes = {stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
     callees: list[tuple[ast.expr, str]] = []
-    for stmt in tree.body:
+    if only:  # ``Loader().load``: that call alone
+        cls, _, attr = only.partition("().")
+        instance = ast.Call(func=ast.Name(id=cls, ctx=ast.Load()), args=[], keywords=[])
+        callees.append((ast.Attribute(value=instance, attr=attr, ctx=ast.Load()), only))
+    for stmt in tree.body if not only else ():
         if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
             callees.append((ast.Name(id=stmt.name, ctx=ast.Load()), stmt.name))
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):

@@ -96,5 +96,5 @@ def test_a_finding_names_the_work_its_module_and_the_calls(reported: dict[Line, 
     line = next(number for number, text in enumerate(source, 1) if text.startswith("VERSION = config.version()"))
     assert reported["app/startup.py", line] == [
         "IMC402 subprocess.run() starts a process at import time; run it on first use (functools.cache)"
-        " [app/vcs.py:10] (in app.vcs.Git.__init__(), called at import time via app.config.version())"
+        " [app/vcs.py:10, and 1 more] (in app.vcs.Git.__init__(), called at import time via app.config.version())"
     ]

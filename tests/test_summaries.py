@@ -124,3 +124,45 @@ def test_a_program_entry_point_calls_into_the_program_without_findings(tmp_path:
         "app/main.py": "from app.data import load\n\nload()\n",
     }
     assert [(path, line) for path, line, _ in lines(tmp_path, files)] == [("app/main.py", 3)]
+
+
+BASE = (
+    "import subprocess\n\n\n"
+    "class Repository:\n"
+    "    def __init__(self, path):\n        self.path = path\n        self.lock = open(path + '.lock', 'w')\n\n"
+    "    def execute(self, *args):\n        return subprocess.run(['git', *args])\n\n"
+    "    def status(self):\n        return 'clean'\n"
+)
+
+
+def test_methods_of_an_imported_class_and_of_its_bases_in_other_modules(tmp_path: Path) -> None:
+    found = lines(tmp_path, {
+        "app/__init__.py": "",
+        "app/vcs/__init__.py": "",
+        "app/vcs/base.py": BASE,
+        "app/vcs/git.py": "from app.vcs.base import Repository\n\n\nclass GitRepository(Repository):\n"
+                          "    def describe(self):\n        return self.execute('describe')\n",
+        "app/version.py": "from app.vcs.git import GitRepository\n\n"
+                          "REPO = GitRepository('.')\nVERSION = REPO.describe()\nSTATUS = REPO.status()\n",
+    })  # fmt: skip
+    assert found == [
+        ("app/version.py", 3, "IMC402 open() writes a file at import time; write it from the code that needs it, not at"
+                              " import [app/vcs/base.py:7] (in app.vcs.base.Repository.__init__(), called at import"
+                              " time via app.vcs.git.GitRepository())"),
+        ("app/version.py", 4, "IMC402 subprocess.run() starts a process at import time; run it on first use"
+                              " (functools.cache) [app/vcs/base.py:10] (in app.vcs.base.Repository.execute(), called"
+                              " at import time via app.vcs.git.GitRepository.describe())"),
+    ]  # fmt: skip
+
+
+def test_work_that_the_arguments_of_the_call_decide_is_not_summarised(tmp_path: Path) -> None:
+    found = lines(tmp_path, {
+        "app/__init__.py": "",
+        "app/store.py": "import os\n\n\nclass Store:\n    def __init__(self, path, local=False):\n"
+                        "        if not local:\n            os.makedirs(path)\n        self.path = path\n\n"
+                        "    def read(self):\n        return open(self.path).read()\n",
+        "app/main.py": "from app.store import Store\n\nSTORE = Store('data', local=True)\nDATA = Store('x').read()\n",
+    })  # fmt: skip
+    assert [(path, line, message.split(" [")[1]) for path, line, message in found] == [
+        ("app/main.py", 4, "app/store.py:11] (in app.store.Store.read(), called at import time)")
+    ]
