@@ -152,8 +152,12 @@ class Scope:
             for case in stmt.cases:
                 nested.append((case.body, False))
         elif isinstance(stmt, ast.Delete):
-            for deleted in stmt.targets:
-                self._bind_target(deleted, stmt, None)
+            # ``del NAME`` makes a function's name local, but gives a module or class
+            # name no other value: every use before it sees the one assignment, and a
+            # use after it fails (``REPO = Repo(); VERSION = REPO.describe(); del REPO``).
+            if isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for deleted in stmt.targets:
+                    self._bind_target(deleted, stmt, None)
         elif _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):
             self._bind_target(stmt.name, stmt, None)  # type: ignore[attr-defined]
 
@@ -338,18 +342,28 @@ class Names:
 
     def instance_class(self, node: ast.expr, scope: ScopeNode) -> ast.ClassDef | None:
         """The same-module class of which ``node`` is an instance, when that is
-        known: ``Loader()``, a name assigned ``Loader()`` once, or ``self`` (and
+        known: ``Loader()``, a name assigned ``Loader()`` once or annotated with the
+        class where it is assigned (``LOADER: Loader = make()``), or ``self`` (and
         ``cls``) in a method of the class (the class that defines the method:
         a same-module subclass that overrides what it calls is not seen)."""
+        annotated = None
         if isinstance(node, ast.Name):
             if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and _first_parameter(scope) == node.id:
                 owner = self._enclosing.get(scope)
                 if isinstance(owner, ast.ClassDef) and not _is_static(scope):
                     return owner
+            found = self.lookup(node.id, scope)
+            binding = found.single if found is not None else None
+            if binding is not None and isinstance(binding.node, ast.AnnAssign):  # ``CONF: Parser = load()``
+                annotation = binding.node.annotation
+                if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+                    annotation = ast.Name(id=annotation.value, ctx=ast.Load())
+                if isinstance(annotation, ast.Name):
+                    annotated = self.local_class(annotation.id, scope)
             node = self.resolve(node, scope)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            return self.local_class(node.func.id, scope)
-        return None
+            return self.local_class(node.func.id, scope) or annotated
+        return annotated
 
     def defers_body(self, function: FunctionNode) -> bool:
         """Whether a decorator of ``function`` turns calling it into building a

@@ -188,6 +188,19 @@ LOADED_AT_ONCE = Loader("other.txt").load()  # IMC402 "(in Loader.load(), called
 LOAD_LATER = LOADER.load
 VERSION = git_version()  # IMC402 "starts a process" "(in git_version(), called at import time)"
 
+
+def make_loader(name):
+    return Loader(name)
+
+
+ANNOTATED: Loader = make_loader("data.txt")
+ANNOTATED_NOW = ANNOTATED.load()  # IMC402 "(in Loader.load(), called at import time)"
+QUOTED: "Loader" = make_loader("data.txt")
+QUOTED_NOW = QUOTED.load()  # IMC402 "(in Loader.load(), called at import time)"
+TEMPORARY = Loader("data.txt")
+TEMPORARY_NOW = TEMPORARY.load()  # IMC402 "(in Loader.load(), called at import time)"
+del TEMPORARY
+
 if __name__ == "__main__":
     print(open("README.md").read())
     Path("out").mkdir()
