@@ -4,10 +4,11 @@ When import-time code calls a function or instantiates a class that the file
 imports from its own project (``settings.initialize()``, ``Loader()``), the
 work happens in another file, where no rule sees it as import time: there it
 is only a function body. This module reads that file (never imports it) and
-summarises what each of its top-level functions and classes does when called,
-with the rules themselves: it appends a call to each of them to the module's
-tree, runs the rules whose effects are work (queries, I/O, clients,
-processes, large loops), and keeps the findings that those calls lead to. The
+summarises what each of its top-level functions and classes (and the methods
+of its classes and objects) does when called, with the rules themselves: it
+appends a call to each of them to the module's tree, runs the rules whose
+effects are work (queries, I/O, clients, processes, large loops), and keeps
+the findings that those calls lead to. The
 calling file then reports each at its own import-time call site, saying where
 the work is (``[shop/settings.py:17]``) and through which calls.
 
@@ -26,6 +27,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
+from flake8_import_cost.limits import MAX_BASE_DEPTH
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, Text
 
 if TYPE_CHECKING:
@@ -44,8 +46,8 @@ MAX_SUMMARY_BYTES = 400_000
 
 class Effect:
     """What calling one function or class of a module does: a finding of
-    ``code`` (``detail``) on ``line`` of the file ``path`` (absolute), reached through ``calls``
-    (the callee as its module names it, ``Loader.__init__``, then the calls after it)."""
+    ``code`` (``detail``) on ``line`` of the file ``path`` (absolute), reached through
+    ``calls``, qualified (``app.config.Loader.__init__``, then the calls after it)."""
 
     __slots__ = ("code", "detail", "path", "line", "calls")
 
@@ -228,7 +230,7 @@ def _foreign_base(
     """The first base of ``cls`` or of its same-module bases that is a class of another
     module of the project: its file and name."""
     names = ctx.names
-    for _ in range(MAX_SUMMARY_DEPTH + 5):
+    for _ in range(MAX_BASE_DEPTH):
         parent = None
         for base in cls.bases:
             if isinstance(base, ast.Name) and (local := names.local_class(base.id, names.tree)) is not None:
