@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
     from typing import Literal, TypeVar
 
     from flake8_import_cost.context import Runnable
-    from flake8_import_cost.names import FunctionNode
+    from flake8_import_cost.names import FunctionNode, ScopeNode
 
     N = TypeVar("N", bound=ast.AST)
     _Visitor = Callable[["ImportTime", Any, Where], None]
@@ -86,13 +86,23 @@ class Use:
 class ImportTime:
     """Every node of one module that runs at import, indexed by node type."""
 
-    def __init__(self, tree: ast.Module, names: Names, *, lazy_annotations: bool | None = None) -> None:
+    def __init__(
+        self, tree: ast.Module, names: Names, *, lazy_annotations: bool | None = None, as_callee: bool = False
+    ) -> None:
         """``lazy_annotations`` says whether annotations are evaluated lazily
         (PEP 649); by default, as on the running Python unless the module has
         ``from __future__ import annotations``. The fixer passes it for the
-        Python version it writes for."""
+        Python version it writes for.
+
+        ``as_callee`` walks the module's functions as another module calls them,
+        with arguments and environment unknown: inside a function, neither branch
+        of an ``if`` on one of its parameters runs (``if not local:``: each call's
+        arguments decide), and the body of an ``if`` that reads an environment
+        variable (``if os.environ.get("X_FILE"):``) does not (a deployment opts
+        into it; the ``else`` runs)."""
         self.tree = tree
         self.names = names
+        self.as_callee = as_callee
         self.module = Where("module", tree)
         if lazy_annotations is None:
             lazy_annotations = not _EAGER_ANNOTATIONS_BY_DEFAULT
@@ -374,6 +384,11 @@ class ImportTime:
             self._push_all(node.orelse, node, where)
         elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and is_type_checking(test.operand):
             self._push_all(node.body, node, where)
+        elif self.as_callee and _tests_parameter(test, where.scope):
+            self._push(test, node, where)
+        elif self.as_callee and _reads_environment(test):
+            self._push(test, node, where)
+            self._push_all(node.orelse, node, where)
         else:
             constant = self.names.resolve(test, where.scope)
             if isinstance(constant, ast.Constant) and constant.value in (True, False, 0, 1, None, ""):
@@ -525,6 +540,27 @@ def is_type_checking(test: ast.expr) -> bool:
     """Whether ``test`` is ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (any alias)."""
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _tests_parameter(test: ast.expr, scope: ScopeNode) -> bool:
+    """Whether ``test`` reads a parameter of the function ``scope`` (``self`` and ``cls`` aside)."""
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = scope.args
+    parameters = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} - {"self", "cls"}
+    return any(isinstance(node, ast.Name) and node.id in parameters for node in ast.walk(test))
+
+
+def _reads_environment(test: ast.expr) -> bool:
+    """Whether ``test`` reads the environment (``os.environ``, ``getenv``), and is not negated:
+    the body of ``if not os.environ.get(...)`` is the default and runs."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return False
+    return any(
+        isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv")
+        or isinstance(node, ast.Name) and node.id in ("environ", "getenv")
+        for node in ast.walk(test)
     )
 
 

@@ -406,8 +406,7 @@ def _worked_out(path: str, data: bytes, settings: Settings, only: str) -> Module
     root = _root(path)
     own = module_name(path, root)
     qualify = (lambda calls: tuple(f"{own}.{name}" for name in calls)) if own else tuple
-    _drop_gated(tree)
-    ctx = FileContext(tree, path, lines, settings, "application")
+    ctx = FileContext(tree, path, lines, settings, "application", as_callee=True)
     for family in FAMILIES:
         wanted = [r for r in family.rules if r.code in SUMMARY_CODES and (r.wanted is None or r.wanted(ctx))]
         if wanted:
@@ -431,44 +430,6 @@ def _worked_out(path: str, data: bytes, settings: Settings, only: str) -> Module
         link.calls = qualify(link.calls)
         found.links.setdefault(callee, []).append(link)
     return found
-
-
-def _drop_gated(tree: ast.Module) -> None:
-    """Empty the branches that run only when an environment variable is set
-    (``if os.environ.get("X_FILE"): ...``, ``if "X" in os.environ: ...``): work
-    that a deployment opts into, not what every start-up of the project does;
-    and both branches of an ``if`` on a function's parameter (``if not local:``),
-    which the arguments of each call decide, and a summary has none."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and _reads_environment(node.test):
-            node.body = [_nothing(node.body[0])]
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            arguments = node.args
-            parameters = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
-            parameters.discard("self")
-            parameters.discard("cls")
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.If) and any(
-                    isinstance(name, ast.Name) and name.id in parameters for name in ast.walk(inner.test)
-                ):
-                    inner.body = [_nothing(inner.body[0])]
-                    inner.orelse = [_nothing(inner.orelse[0])] if inner.orelse else []
-
-
-def _nothing(where: ast.stmt) -> ast.stmt:
-    return ast.Pass(lineno=where.lineno, col_offset=where.col_offset,
-                    end_lineno=where.lineno, end_col_offset=where.col_offset)  # fmt: skip
-
-
-def _reads_environment(test: ast.expr) -> bool:
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return False  # the body runs when the variable is *not* set: the default
-    for node in ast.walk(test):
-        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv"):
-            return True
-        if isinstance(node, ast.Name) and node.id in ("environ", "getenv"):
-            return True
-    return False
 
 
 def _append_calls(tree: ast.Module, length: int, only: str = "") -> dict[int, str]:

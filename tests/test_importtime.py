@@ -363,3 +363,38 @@ def test_loop_iterable() -> None:
         None,  # the loop around it binds another name
         None,  # a function body is its own scope: the parameter, not a loop
     ]
+
+
+def test_as_callee_runs_no_branch_that_arguments_or_the_environment_decide() -> None:
+    source = textwrap.dedent(
+        """
+        import os
+        def f(local, path=None):
+            if not local:
+                by_argument()
+            else:
+                by_argument_too()
+            if os.environ.get("X_FILE"):
+                by_environment()
+            else:
+                by_default()
+            if not os.getenv("NO_X"):
+                by_default_too()
+            if READY:
+                by_module_state()
+        f(True)
+        """
+    )
+    tree = ast.parse(source)
+    called = {
+        as_callee: sorted(
+            call.func.id
+            for call, _ in ImportTime(tree, Names(tree), as_callee=as_callee).nodes(ast.Call)
+            if isinstance(call.func, ast.Name) and call.func.id != "f"
+        )
+        for as_callee in (False, True)
+    }
+    assert called[True] == ["by_default", "by_default_too", "by_module_state"]
+    assert called[False] == sorted(
+        ["by_argument", "by_argument_too", "by_environment", "by_default", "by_default_too", "by_module_state"]
+    )

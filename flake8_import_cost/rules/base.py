@@ -102,9 +102,19 @@ class FileContext:
     """One file under check: its tree, source lines, settings and shared analyses."""
 
     def __init__(
-        self, tree: ast.Module, filename: str, lines: list[str], settings: Settings, kind: FileKind = "application"
+        self,
+        tree: ast.Module,
+        filename: str,
+        lines: list[str],
+        settings: Settings,
+        kind: FileKind = "application",
+        *,
+        as_callee: bool = False,
     ) -> None:
+        """``as_callee``: the module's functions are walked as another module calls them
+        (see :class:`~flake8_import_cost.importtime.ImportTime`)."""
         self.tree = tree
+        self.as_callee = as_callee
         self.filename = filename
         self.lines = lines
         self.settings = settings
@@ -132,7 +142,7 @@ class FileContext:
         """Every node that runs while the module is imported."""
         from flake8_import_cost.importtime import ImportTime
 
-        return ImportTime(self.tree, self.names)
+        return ImportTime(self.tree, self.names, as_callee=self.as_callee)
 
     @cached_property
     def values(self) -> Values:
