@@ -266,7 +266,7 @@ def _scan_imports(path: str, root: str, mtime_ns: int, size: int) -> frozenset[t
             lines = file.read().splitlines()
     except OSError:
         return frozenset()
-    package = _package_of(path, root)
+    package = package_of(path, root)
     names: set[tuple[str, int]] = set()
     running = True  # whether the indented lines below the last top-level statement run at import
     continued: tuple[str, int] | None = None  # a parenthesised ``from ... import (`` still open
@@ -400,7 +400,7 @@ def _function_imports(path: str, function: str, root: str) -> list[str]:
             tree = ast.parse(file.read(), path)
     except (OSError, SyntaxError, ValueError):
         return []
-    package = _package_of(path, root)
+    package = package_of(path, root)
     names: list[str] = []
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function:
@@ -408,7 +408,7 @@ def _function_imports(path: str, function: str, root: str) -> list[str]:
     return names
 
 
-def _package_of(path: str, root: str) -> str:
+def package_of(path: str, root: str) -> str:
     """The package relative imports in the file at ``path`` start from."""
     package = module_name(path, root) or ""
     return package if os.path.basename(path) == "__init__.py" else package.rpartition(".")[0]
@@ -513,7 +513,7 @@ def _ready_imports(path: str, root: str) -> list[str]:
             tree = ast.parse(file.read(), path)
     except (OSError, SyntaxError, ValueError):
         return []
-    package = _package_of(path, root)
+    package = package_of(path, root)
     names: list[str] = []
     for stmt in tree.body:
         if not isinstance(stmt, ast.ClassDef):
@@ -572,7 +572,7 @@ def _imports_of(path: str, root: str, mtime_ns: int, size: int) -> frozenset[str
         tree = ast.parse(data, path)
     except (SyntaxError, ValueError):
         return frozenset()
-    package = _package_of(path, root)
+    package = package_of(path, root)
     walker = ImportTime(tree, Names(tree))
     names: set[str] = set()
     for statement, _ in walker.nodes(ast.Import):
@@ -590,6 +590,13 @@ def _imports_of(path: str, root: str, mtime_ns: int, size: int) -> frozenset[str
 
 def _absolute(node: ast.ImportFrom, package: str) -> str | None:
     return absolute_import(node.module, node.level, package)
+
+
+def absolute_name(name: str, package: str) -> str | None:
+    """A dotted name as a module of ``package`` writes it (``.config.load``, relative to
+    the package, or ``app.config.load``), made absolute; ``None`` when it climbs out."""
+    level = len(name) - len(name.lstrip("."))
+    return absolute_import(name[level:] or None, level, package) if level else name
 
 
 def absolute_import(module: str | None, level: int, package: str) -> str | None:

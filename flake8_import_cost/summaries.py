@@ -28,6 +28,9 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from flake8_import_cost.limits import MAX_BASE_DEPTH
+from flake8_import_cost.project import (
+    absolute_name, is_entry_point, module_file, module_name, package_chain, package_of,
+)  # fmt: skip
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, Text
 
 if TYPE_CHECKING:
@@ -121,8 +124,6 @@ _EFFECTS: dict[tuple[str, int, int, str, int], list[Effect]] = {}
 def cross_module(ctx: FileContext, enabled: Callable[[str], bool]) -> list[Finding]:
     """The findings of work that the file's import-time calls into the project's
     other modules do there, reported at the file's own call sites."""
-    from flake8_import_cost.project import is_entry_point
-
     if ctx.filename in ("stdin", "-") or is_entry_point(ctx.filename):
         return []  # a program's entry point calls into the program on purpose: that is its start
     from flake8_import_cost.policy import runs_on
@@ -136,7 +137,7 @@ def cross_module(ctx: FileContext, enabled: Callable[[str], bool]) -> list[Findi
 def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Finding]:
     """The cross-module findings of ``ctx``'s import-time calls: one per call site and
     rule, for the work nearest the call, counting the other places it leads to."""
-    root = _root(ctx.filename)
+    root = package_chain(ctx.filename)[0]
     by_site: dict[tuple[int, int, str], tuple[Finding, Elsewhere, set[tuple[str, int]]]] = {}
     for call, where, link in _calls_out(ctx, root):
         effects = sorted(_effects(link, ctx.settings, depth), key=lambda e: (len(e.calls), e.path, e.line))
@@ -151,12 +152,6 @@ def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Find
     for _, detail, places in by_site.values():
         detail.more = len(places) - 1
     return [finding for finding, _, _ in by_site.values()]
-
-
-def _root(filename: str) -> str:
-    from flake8_import_cost.rules.imports import package_root
-
-    return package_root(filename)
 
 
 def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, Link]]:
@@ -176,13 +171,11 @@ def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, L
 def _resolver(filename: str, root: str) -> Callable[[str], tuple[str, str] | None]:
     """The file and callee in the project that a qualified name of the module at
     ``filename`` (relative or absolute) stands for, when it is the project's."""
-    from flake8_import_cost.project import module_file, module_name
-
-    own = module_name(filename, root)
-    package = (own if os.path.basename(filename) == "__init__.py" else own.rpartition(".")[0]) if own else ""
+    package = package_of(filename, root)
 
     def project(name: str) -> tuple[str, str] | None:
-        return _target(_absolute(name, package), root, module_file)
+        absolute = absolute_name(name, package)
+        return _target(absolute, root) if absolute is not None else None
 
     return project
 
@@ -255,22 +248,12 @@ def _effects(link: Link, settings: Settings, depth: int) -> list[Effect]:
     return [e for e in effects if (e.code, e.path, e.line) not in built]
 
 
-def _absolute(name: str, package: str) -> str:
-    """``name`` with a relative import's leading dots resolved against ``package``."""
-    if not name.startswith("."):
-        return name
-    from flake8_import_cost.project import absolute_import
-
-    level = len(name) - len(name.lstrip("."))
-    return absolute_import(name[level:] or None, level, package) or name
-
-
-def _target(name: str, root: str, module_file: Callable[[str, str], str | None]) -> tuple[str, str] | None:
+def _target(name: str, root: str) -> tuple[str, str] | None:
     """The project file and the callee in it (``initialize``, ``Loader``,
     ``LOADER.load``) that the qualified call ``name`` runs, when ``name`` is a module
     of the project's followed by one top-level name, or by a module-level object and
     one of its methods."""
-    if name.startswith(".") or "." not in name:
+    if "." not in name:
         return None
     if module_file(name.partition(".")[0], root) is None:
         return None  # not the project's: a cheap test before the file look-ups
@@ -401,9 +384,7 @@ def _worked_out(path: str, data: bytes, settings: Settings, only: str) -> Module
         return found
     from flake8_import_cost.rules import FAMILIES
 
-    from flake8_import_cost.project import module_name
-
-    root = _root(path)
+    root = package_chain(path)[0]
     own = module_name(path, root)
     qualify = (lambda calls: tuple(f"{own}.{name}" for name in calls)) if own else tuple
     ctx = FileContext(tree, path, lines, settings, "application", as_callee=True)

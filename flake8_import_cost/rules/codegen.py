@@ -164,17 +164,13 @@ def _project_models(filename: str) -> Callable[[str, int], bool] | None:
     or absolute) is a pydantic model defined in another module of its project."""
     if filename in ("stdin", "-"):
         return None
-    from flake8_import_cost.project import absolute_import, module_file, module_name, package_chain
+    from flake8_import_cost.project import absolute_name, module_file, package_chain, package_of
 
     root = package_chain(filename)[0]
-    own = module_name(filename, root) or ""
-    package = own if filename.endswith("__init__.py") else own.rpartition(".")[0]
+    package = package_of(filename, root)
 
     def foreign(qualified: str, depth: int) -> bool:
-        if qualified.startswith("."):
-            level = len(qualified) - len(qualified.lstrip("."))
-            qualified = absolute_import(qualified[level:] or None, level, package) or ""
-        module, _, name = qualified.rpartition(".")
+        module, _, name = (absolute_name(qualified, package) or "").rpartition(".")
         path = module_file(module, root) if module else None
         return path is not None and _is_project_model(os.path.abspath(path), name, depth)
 
