@@ -14,6 +14,7 @@ from flake8_import_cost.knowledge.deferred import DEFERRING_DECORATORS
 from flake8_import_cost.limits import MAX_BASE_DEPTH, MAX_VALUE_DEPTH
 
 if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
+    from collections.abc import Iterator
     from typing import Literal, Union
 
     FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -379,19 +380,25 @@ class Names:
 
     def method(self, cls: ast.ClassDef, name: str) -> FunctionNode | None:
         """``name`` defined in ``cls`` or inherited from a same-module base."""
-        for _ in range(MAX_BASE_DEPTH):
-            method = self.scope(cls).function(name)
+        for owner in self.lineage(cls):
+            method = self.scope(owner).function(name)
             if method is not None:
                 return method
+        return None
+
+    def lineage(self, cls: ast.ClassDef) -> Iterator[ast.ClassDef]:
+        """``cls``, then the same-module base it inherits from (its first base that is a
+        class of the module), and so on, at most :data:`MAX_BASE_DEPTH` classes."""
+        for _ in range(MAX_BASE_DEPTH):
+            yield cls
             parent = next(
                 (found for base in cls.bases if isinstance(base, ast.Name)
                  for found in (self.local_class(base.id, self.tree),) if found is not None),
                 None,
             )  # fmt: skip
             if parent is None or parent is cls:
-                return None
+                return
             cls = parent
-        return None
 
 
 def _first_parameter(function: FunctionNode) -> str | None:

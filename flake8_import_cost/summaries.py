@@ -27,7 +27,6 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from flake8_import_cost.limits import MAX_BASE_DEPTH
 from flake8_import_cost.project import (
     absolute_name, is_entry_point, module_file, module_name, package_chain, package_of,
 )  # fmt: skip
@@ -223,19 +222,14 @@ def _foreign_base(
     """The first base of ``cls`` or of its same-module bases that is a class of another
     module of the project: its file and name."""
     names = ctx.names
-    for _ in range(MAX_BASE_DEPTH):
-        parent = None
-        for base in cls.bases:
-            if isinstance(base, ast.Name) and (local := names.local_class(base.id, names.tree)) is not None:
-                parent = parent or local
+    for owner in names.lineage(cls):
+        for base in owner.bases:
+            if isinstance(base, ast.Name) and names.local_class(base.id, names.tree) is not None:
                 continue
-            name = names.qualified(base, names.defined_in(cls))
+            name = names.qualified(base, names.defined_in(owner))
             target = project(name) if name is not None else None
             if target is not None and "." not in target[1]:
                 return target
-        if parent is None or parent is cls:
-            return None
-        cls = parent
     return None
 
 
