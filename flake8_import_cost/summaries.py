@@ -112,12 +112,12 @@ class ModuleSummary:
         self.classes: set[str] = set()
 
 
-#: (path, modification time, size, one method call or "") -> the module's summary,
+#: (path, modification time, size, one method call or "", options) -> the module's summary,
 #: per process: each module is read and checked once for its functions, classes and
 #: objects, and once more for each ``Class().method`` that a call asks for.
-_MODULES: dict[tuple[str, int, int, str], ModuleSummary] = {}
-#: (path, modification time, size, callee, depth) -> the callee's effects.
-_EFFECTS: dict[tuple[str, int, int, str, int], list[Effect]] = {}
+_MODULES: dict[tuple[str, int, int, str, tuple[object, ...]], ModuleSummary] = {}
+#: (path, modification time, size, callee, depth, options) -> the callee's effects.
+_EFFECTS: dict[tuple[str, int, int, str, int, tuple[object, ...]], list[Effect]] = {}
 
 
 def cross_module(ctx: FileContext, enabled: Callable[[str], bool]) -> list[Finding]:
@@ -282,7 +282,7 @@ def summary(path: str, callee: str, settings: Settings, depth: int = MAX_SUMMARY
         stat = os.stat(path)
     except OSError:
         return []
-    key = (path, stat.st_mtime_ns, stat.st_size, callee, depth)
+    key = (path, stat.st_mtime_ns, stat.st_size, callee, depth, _knobs(settings))
     effects = _EFFECTS.get(key)
     if effects is None:
         module = _module_summary(path, stat.st_mtime_ns, stat.st_size, settings)
@@ -299,7 +299,7 @@ def summary(path: str, callee: str, settings: Settings, depth: int = MAX_SUMMARY
 
 
 def _module_summary(path: str, mtime_ns: int, size: int, settings: Settings, only: str = "") -> ModuleSummary:
-    key = (path, mtime_ns, size, only)
+    key = (path, mtime_ns, size, only, _knobs(settings))
     found = _MODULES.get(key)
     if found is None:
         found = _MODULES[key] = _summarise(path, size, settings, only)
@@ -327,9 +327,15 @@ def _summarise(path: str, size: int, settings: Settings, only: str = "") -> Modu
     return found
 
 
-def _options(settings: Settings) -> str:
+def _knobs(settings: Settings) -> tuple[int, frozenset[str], tuple[str, ...]]:
     """The options that change what the summarised rules find."""
-    return json.dumps([settings.max_iterations, sorted(settings.orm_managers), list(settings.heavy_callables)])
+    return settings.max_iterations, settings.orm_managers, settings.heavy_callables
+
+
+def _options(settings: Settings) -> str:
+    """:func:`_knobs`, as the disk cache names them."""
+    iterations, managers, callables = _knobs(settings)
+    return json.dumps([iterations, sorted(managers), list(callables)])
 
 
 def _kept(found: ModuleSummary) -> dict[str, Any]:
