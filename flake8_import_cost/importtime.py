@@ -171,6 +171,41 @@ class ImportTime:
             return self._use_in(parent, child, where)
         return None
 
+    def configured(self, node: ast.AST, where: Where) -> bool:
+        """Whether the import-time node ``node`` runs only as the project is configured:
+        in a branch of an ``if`` that reads a setting imported from another module
+        (``if not settings.LAZY_LOAD_PLUGINS:``, ``if DEBUG:`` with ``DEBUG`` imported),
+        either branch, as its default is not in this file; or in the body of an ``if``
+        that reads an environment variable. Through the calls that led to ``node`` too."""
+        sites: list[tuple[ast.AST, Where]] = [(node, where)]
+        sites += [(site.node, site.caller) for site in where.via]
+        for child, context in sites:
+            parent = self._parents.get(child)
+            while parent is not None and not isinstance(parent, _SCOPES):
+                if isinstance(parent, ast.If) and child is not parent.test:
+                    if self._reads_setting(parent.test, context.scope) or (
+                        child in parent.body and _reads_environment(parent.test)
+                    ):
+                        return True
+                child, parent = parent, self._parents.get(parent)
+        return False
+
+    def _reads_setting(self, test: ast.expr, scope: ScopeNode) -> bool:
+        """Whether ``test`` reads an UPPER_CASE name imported from another module,
+        or such an attribute of an imported name: a setting."""
+        for node in ast.walk(test):
+            if isinstance(node, ast.Attribute):
+                name = node.attr
+            elif isinstance(node, ast.Name):
+                name = node.id
+            else:
+                continue
+            if name.isupper() and len(name) > 1 and name != "TYPE_CHECKING":
+                qualified = self.names.qualified(node, scope)
+                if qualified is not None and "." in qualified and not _is_standard(qualified):
+                    return True  # not a constant of the standard library (``logging.DEBUG``)
+        return False
+
     def consumption(self, node: ast.expr, where: Where) -> Extent:
         """How far the iterable ``node`` is iterated at import time."""
         use = self.use(node, where)
@@ -562,6 +597,11 @@ def _reads_environment(test: ast.expr) -> bool:
         or isinstance(node, ast.Name) and node.id in ("environ", "getenv")
         for node in ast.walk(test)
     )
+
+
+def _is_standard(name: str) -> bool:
+    """Whether the qualified ``name`` is in a module of the standard library."""
+    return name.partition(".")[0] in sys.stdlib_module_names
 
 
 def _is_main_guard(test: ast.expr) -> bool:

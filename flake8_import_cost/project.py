@@ -64,6 +64,22 @@ def _package_chain(path: str) -> tuple[str, tuple[str, ...]]:
     return directory, tuple(inits)
 
 
+@lru_cache(maxsize=1024)
+def unreachable(path: str) -> bool:
+    """Whether no import reaches the file ``path``: it is inside a package, but in a
+    folder whose name is not an identifier (``nautobot/project-static/docs/macros.py``,
+    a file that a docs build or a web server reads), with no package between them."""
+    directory = os.path.dirname(os.path.abspath(path))
+    crossed: list[str] = []
+    while not os.path.isfile(os.path.join(directory, "__init__.py")):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False  # not inside a package: a script, which its own start-up runs
+        crossed.append(os.path.basename(directory))
+        directory = parent
+    return not all(name.isidentifier() for name in crossed)
+
+
 def module_name(path: str, root: str) -> str | None:
     """The dotted name of the module at ``path`` under the source root ``root``."""
     relative = os.path.relpath(os.path.abspath(path), root)

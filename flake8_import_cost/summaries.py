@@ -123,7 +123,7 @@ _EFFECTS: dict[tuple[str, int, int, str, int, tuple[object, ...]], list[Effect]]
 def cross_module(ctx: FileContext, enabled: Callable[[str], bool]) -> list[Finding]:
     """The findings of work that the file's import-time calls into the project's
     other modules do there, reported at the file's own call sites."""
-    if ctx.filename in ("stdin", "-") or is_entry_point(ctx.filename):
+    if ctx.filename in ("stdin", "-") or _runs_the_program(ctx.filename):
         return []  # a program's entry point calls into the program on purpose: that is its start
     from flake8_import_cost.policy import runs_on
 
@@ -131,6 +131,15 @@ def cross_module(ctx: FileContext, enabled: Callable[[str], bool]) -> list[Findi
     if not codes:
         return []
     return _findings(ctx, codes, MAX_SUMMARY_DEPTH)
+
+
+def _runs_the_program(filename: str) -> bool:
+    """Whether the file is an entry point that runs the program (``manage.py``,
+    ``__main__.py``, a console script's module), not one that a server imports
+    to start a worker (``wsgi.py``, ``asgi.py``), whose calls are start-up."""
+    from flake8_import_cost.knowledge.clients import SERVED_FILES
+
+    return os.path.basename(filename) not in SERVED_FILES and is_entry_point(filename)
 
 
 def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Finding]:
@@ -155,9 +164,13 @@ def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Find
 
 def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, Link]]:
     """The import-time calls of ``ctx`` into the project's other modules: each call,
-    where it runs, and what it runs there (with ``where``'s calls as the link's)."""
+    where it runs, and what it runs there (with ``where``'s calls as the link's).
+    Calls in a branch that a setting or an environment variable decides are left out."""
     project = _resolver(ctx.filename, root)
+    walker = ctx.importtime
     for call, where, name in ctx.import_time_calls:
+        if walker.configured(call, where):
+            continue  # a setting decides whether it runs, and its value is not in this file
         if name is not None:
             target = project(name)
             link = Link(target[0], target[1], where.calls) if target is not None else None

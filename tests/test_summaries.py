@@ -122,8 +122,28 @@ def test_a_program_entry_point_calls_into_the_program_without_findings(tmp_path:
         "app/__main__.py": "from app.data import load\n\nload()\n",
         "manage.py": "from app.data import load\n\nload()\n",
         "app/main.py": "from app.data import load\n\nload()\n",
+        "app/wsgi.py": "from app.data import load\n\napplication = object()\nload()\n",
     }
-    assert [(path, line) for path, line, _ in lines(tmp_path, files)] == [("app/main.py", 3)]
+    found = [(path, line) for path, line, _ in lines(tmp_path, files)]
+    assert found == [("app/main.py", 3), ("app/wsgi.py", 4)], "a worker's start-up is summarised"
+
+
+def test_calls_in_a_branch_that_a_setting_decides_are_not_summarised(tmp_path: Path) -> None:
+    found = lines(tmp_path, {
+        "app/__init__.py": "",
+        "app/settings.py": "LAZY_LOAD = True\nPRELOAD = False\n",
+        "app/data.py": READS,
+        "app/main.py": "import logging\nimport os\n\nfrom app import settings\nfrom app.data import load\n"
+                       "from app.settings import PRELOAD\n\n"
+                       "if not settings.LAZY_LOAD:\n    load()\n"
+                       "if PRELOAD:\n    pass\nelse:\n    load()\n"
+                       "if os.environ.get('PRELOAD'):\n    load()\n"
+                       "if not os.environ.get('NO_PRELOAD'):\n    A = load()\n"
+                       "if logging.DEBUG:\n    B = load()\n"
+                       "\n\ndef warm():\n    if settings.LAZY_LOAD:\n        return None\n    return load()\n\n\n"
+                       "def prepare():\n    if settings.PRELOAD:\n        warm()\n\n\nprepare()\nC = load()\n",
+    })  # fmt: skip
+    assert [(path, line) for path, line, _ in found] == [("app/main.py", 17), ("app/main.py", 19), ("app/main.py", 34)]
 
 
 BASE = (

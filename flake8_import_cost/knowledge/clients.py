@@ -100,6 +100,9 @@ HEAVY_CALLS: dict[str, tuple[str, str]] = {
 ENTRY_POINT_CALLS = frozenset({"django.setup"})
 #: Files that are a program's entry point by convention.
 ENTRY_POINT_FILES = frozenset({"manage.py", "wsgi.py", "asgi.py", "__main__.py"})
+#: The entry points that a server imports to start each worker: what their
+#: import-time calls do in the project's other modules is that start-up's cost.
+SERVED_FILES = frozenset({"wsgi.py", "asgi.py"})
 
 #: Classes whose ``start()`` starts a thread or a process: qualified name -> what ``start()`` does.
 STARTED_BY_START: dict[str, str] = {

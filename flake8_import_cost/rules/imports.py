@@ -318,8 +318,12 @@ def _finding(ctx: FileContext, package: _Package, where: Where, startup: StartUp
 
 def _on_demand(ctx: FileContext, startup: StartUp | None) -> bool:
     """Whether the project's start-up, as far as the plugin knows it, never imports the
-    file: a profiled start-up says so exactly; without one, the start-up read from the
-    project's files (when it has any to read)."""
+    file: no import can reach it; a profiled start-up says so exactly; without one,
+    the start-up read from the project's files (when it has any to read)."""
+    from flake8_import_cost.project import unreachable
+
+    if ctx.filename not in ("stdin", "-") and unreachable(ctx.filename):
+        return True  # no import reaches it: it runs on its own, when something reads it
     costs = ctx.costs
     if costs is not None and costs.profile_id is not None:
         from flake8_import_cost.project import module_name
