@@ -147,11 +147,12 @@ def _findings(ctx: FileContext, codes: tuple[str, ...], depth: int) -> list[Find
     rule, for the work nearest the call, counting the other places it leads to."""
     root = package_chain(ctx.filename)[0]
     by_site: dict[tuple[int, int, str], tuple[Finding, Elsewhere, set[tuple[str, int]]]] = {}
+    entry_point = is_entry_point(ctx.filename)
     for call, where, link in _calls_out(ctx, root):
         effects = sorted(_effects(link, ctx.settings, depth), key=lambda e: (len(e.calls), e.path, e.line))
         for effect in effects:
-            if effect.code not in codes:
-                continue
+            if effect.code not in codes or (entry_point and effect.detail.at_entry_point):
+                continue  # a rule turned off, or work such as django.setup() where it belongs
             detail = Elsewhere(effect.detail, effect.path, effect.line, _shown_path(effect.path, root))
             finding = Finding.at(call, effect.code, detail, where)
             finding.calls += effect.calls
@@ -353,7 +354,8 @@ def _options(settings: Settings) -> str:
 
 def _kept(found: ModuleSummary) -> dict[str, Any]:
     return {
-        "effects": {callee: [[e.code, e.detail.message(), e.path, e.line, list(e.calls)] for e in effects]
+        "effects": {callee: [[e.code, e.detail.message(), e.path, e.line, list(e.calls), e.detail.at_entry_point]
+                             for e in effects]
                     for callee, effects in found.effects.items()},
         "links": {callee: [[link.path, link.target, list(link.calls), link.without] for link in links]
                   for callee, links in found.links.items()},
@@ -369,8 +371,8 @@ def _restored(kept: Any) -> ModuleSummary | None:
     try:
         for callee, effects in kept["effects"].items():
             found.effects[str(callee)] = [
-                Effect(str(code), Text(str(message)), str(path), int(line), tuple(str(c) for c in calls))
-                for code, message, path, line, calls in effects
+                Effect(str(code), Text(str(message), entry is True), str(path), int(line), tuple(str(c) for c in calls))
+                for code, message, path, line, calls, entry in effects
             ]
         for callee, links in kept["links"].items():
             found.links[str(callee)] = [

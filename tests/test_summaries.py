@@ -122,10 +122,16 @@ def test_a_program_entry_point_calls_into_the_program_without_findings(tmp_path:
         "app/__main__.py": "from app.data import load\n\nload()\n",
         "manage.py": "from app.data import load\n\nload()\n",
         "app/main.py": "from app.data import load\n\nload()\n",
-        "app/wsgi.py": "from app.data import load\n\napplication = object()\nload()\n",
+        "app/wsgi.py": "from app.data import load\nfrom app.boot import setup\n\nsetup()\nload()\n",
+        "app/boot.py": "import django\n\n\ndef setup():\n    django.setup()\n",
+        "app/tasks.py": "from app.boot import setup\n\nsetup()\n",
     }
-    found = [(path, line) for path, line, _ in lines(tmp_path, files)]
-    assert found == [("app/main.py", 3), ("app/wsgi.py", 4)], "a worker's start-up is summarised"
+    found = [(path, line, message[:22]) for path, line, message in lines(tmp_path, files)]
+    assert found == [
+        ("app/main.py", 3, "IMC402 open() reads a "),
+        ("app/tasks.py", 3, "IMC301 django.setup() "),
+        ("app/wsgi.py", 5, "IMC402 open() reads a "),
+    ], "a worker's start-up is summarised, without the django.setup() that belongs there"
 
 
 def test_calls_in_a_branch_that_a_setting_decides_are_not_summarised(tmp_path: Path) -> None:

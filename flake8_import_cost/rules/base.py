@@ -30,18 +30,30 @@ class Detail:
 
     __slots__ = ()
 
+    @property
+    def at_entry_point(self) -> bool:
+        """Whether the work's place is a program's entry point (``django.setup()``):
+        silent there, also when an entry point reaches it through another module."""
+        return False
+
     def message(self) -> str:
         """The text after the code, without the call chain (see :attr:`Finding.message`)."""
         raise NotImplementedError
 
 
 class Text(Detail):
-    """A finding that carries nothing but its message."""
+    """A finding that carries nothing but its message (and, read back from a cache,
+    whether it is work for an entry point)."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "_at_entry_point")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, at_entry_point: bool = False) -> None:
         self.text = text
+        self._at_entry_point = at_entry_point
+
+    @property
+    def at_entry_point(self) -> bool:
+        return self._at_entry_point
 
     def message(self) -> str:
         return self.text

@@ -65,6 +65,10 @@ class HeavyCall(Detail):
         self.does = does
         self.advice = advice
 
+    @property
+    def at_entry_point(self) -> bool:
+        return self.shown in ENTRY_POINT_CALLS
+
     def message(self) -> str:
         return f"{self.shown}() {self.does} at import time; {self.advice}"
 
