@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,16 +48,22 @@ TEST_DIRECTORIES = frozenset({"tests", "test", "testutils", "test_utils"})
 
 def file_kind(filename: str, settings: Settings) -> FileKind:
     """What the file ``filename`` is, from its path."""
-    absolute = os.path.abspath(filename)
+    return _file_kind(filename, os.getcwd(), settings.non_startup_paths, settings.command_paths)
+
+
+@lru_cache(maxsize=4096)
+def _file_kind(filename: str, cwd: str, non_startup: tuple[str, ...], commands: tuple[str, ...]) -> FileKind:
+    absolute = os.path.join(cwd, filename) if not os.path.isabs(filename) else filename
+    absolute = os.path.normpath(absolute)
     # Judged on the path below the working directory, where flake8 runs (an editor
     # gives an absolute path): a project inside ``~/test/`` is not all tests.
-    relative = os.path.relpath(absolute, os.getcwd()) if absolute.startswith(os.getcwd() + os.sep) else filename
+    relative = absolute[len(cwd) + 1:] if absolute.startswith(cwd + os.sep) else filename
     path = "/" + relative.replace("\\", "/").removeprefix("./").lstrip("/")
     # flake8 makes a configured glob with a ``/`` absolute, from the configuration file's directory.
     absolute = absolute.replace("\\", "/")
-    if any(fnmatchcase(path, p) or fnmatchcase(absolute, p) for p in settings.non_startup_paths):
+    if any(fnmatchcase(path, p) or fnmatchcase(absolute, p) for p in non_startup):
         return "non-startup"
-    if any(fnmatchcase(path, p) or fnmatchcase(absolute, p) for p in settings.command_paths):
+    if any(fnmatchcase(path, p) or fnmatchcase(absolute, p) for p in commands):
         return "command"
     return "test" if is_test_path(path) else "application"
 

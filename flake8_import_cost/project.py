@@ -82,7 +82,12 @@ def unreachable(path: str) -> bool:
 
 def module_name(path: str, root: str) -> str | None:
     """The dotted name of the module at ``path`` under the source root ``root``."""
-    relative = os.path.relpath(os.path.abspath(path), root)
+    return _module_name(os.path.abspath(path), root)
+
+
+@lru_cache(maxsize=8192)
+def _module_name(path: str, root: str) -> str | None:
+    relative = os.path.relpath(path, root)
     if relative.startswith(os.pardir) or not relative.endswith(".py"):
         return None
     parts = relative[:-3].split(os.sep)
@@ -131,17 +136,27 @@ def loaded_anyway(path: str) -> frozenset[str]:
     read: set[str] = {skip} | seen
     while queue and len(read) <= MAX_IMPORTED_MODULES:
         current = queue.popleft()
-        for name, _ in _scanned(current, root):
-            if current != skip:
-                loaded.add(name)
-            found = module_file(name, root)
-            if found is None:
-                continue
-            for step in (*package_chain(found)[1], found):
-                if step not in read:
-                    read.add(step)
-                    queue.append(step)
+        names, steps = _steps(_scanned(current, root), root)
+        if current != skip:
+            loaded.update(names)
+        for step in steps:
+            if step not in read:
+                read.add(step)
+                queue.append(step)
     return frozenset(loaded.union(*loaded_by(loaded).values()))
+
+
+@lru_cache(maxsize=8192)
+def _steps(scanned: frozenset[tuple[str, int]], root: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The names a file's top-level imports (``scanned``) load, and the project's files
+    that importing them runs, in order: their packages' ``__init__`` files, then the module."""
+    names = frozenset(name for name, _ in scanned)
+    steps: dict[str, None] = {}
+    for name in sorted(names):
+        found = module_file(name, root)
+        if found is not None:
+            steps.update(dict.fromkeys((*package_chain(found)[1], found)))
+    return names, tuple(steps)
 
 
 class StartUp:
@@ -349,8 +364,13 @@ def is_entry_point(filename: str) -> bool:
         return False
     if os.path.basename(filename) in ENTRY_POINT_FILES:
         return True
-    root = package_chain(filename)[0]
-    return module_name(filename, root) in script_modules(root)
+    return _runs_a_script(os.path.abspath(filename))
+
+
+@lru_cache(maxsize=4096)
+def _runs_a_script(path: str) -> bool:
+    root = package_chain(path)[0]
+    return module_name(path, root) in script_modules(root)
 
 
 def _entry_points(root: str) -> list[tuple[str, str]]:
