@@ -22,8 +22,10 @@ import importlib
 import os
 import re
 from collections import deque
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 from flake8_import_cost.knowledge.loaded_by import LOADED_BY
 
@@ -168,18 +170,29 @@ class StartUp:
     measured to load (:data:`~flake8_import_cost.knowledge.loaded_by.LOADED_BY`).
     """
 
-    __slots__ = ("files", "direct", "by_framework")
+    __slots__ = ("files", "direct", "by_framework", "_sorted")
 
     def __init__(self, files: frozenset[str], direct: dict[str, tuple[tuple[str, int], ...]],
                  by_framework: frozenset[str]) -> None:  # fmt: skip
         self.files = files
         self.direct = direct
         self.by_framework = by_framework
+        self._sorted: list[str] | None = None
 
     def _matching(self, module: str) -> list[str]:
         """``module`` and its submodules among the modules start-up imports (a submodule loads it)."""
+        names = self._sorted
+        if names is None:
+            names = self._sorted = sorted(self.direct)
         prefix = module + "."
-        return [name for name in self.direct if name == module or name.startswith(prefix)]
+        start = bisect_left(names, module)
+        found = []
+        for name in islice(names, start, None):  # ``module``, then names after it: ``module.`` first
+            if name == module or name.startswith(prefix):
+                found.append(name)
+            elif name > prefix:
+                break
+        return found
 
     def loads_anyway(self, module: str, path: str) -> bool:
         """Whether start-up loads ``module`` whatever the file at ``path`` does: a framework
@@ -569,14 +582,21 @@ def loaded_by(modules: set[str] | frozenset[str]) -> dict[str, frozenset[str]]:
     slow modules it is measured to load."""
     found: dict[str, frozenset[str]] = {}
     for module in modules:
-        parts = module.split(".")
-        for end in range(len(parts), 0, -1):
-            framework = ".".join(parts[:end])
-            entry = LOADED_BY.get(framework)
-            if entry is not None:
-                found[framework] = entry
-                break
+        framework = _framework_of(module)
+        if framework is not None:
+            found[framework] = LOADED_BY[framework]
     return found
+
+
+@lru_cache(maxsize=16384)
+def _framework_of(module: str) -> str | None:
+    """The most specific of ``module`` and its packages that has a ``LOADED_BY`` entry."""
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        framework = ".".join(parts[:end])
+        if framework in LOADED_BY:
+            return framework
+    return None
 
 
 def _imports(path: str, root: str) -> frozenset[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from flake8_import_cost.knowledge.import_costs import TYPICAL_COSTS_MS
@@ -58,13 +59,14 @@ def import_cost(
     return None
 
 
-def _parents(candidate: str, exact: bool) -> Iterator[str]:
+@lru_cache(maxsize=16384)
+def _parents(candidate: str, exact: bool) -> tuple[str, ...]:
     """``candidate`` and its parent packages, most specific first; only ``candidate``
     itself when ``exact`` (a from-import's first candidate may be a name, not a module)."""
+    if exact:
+        return (candidate,)
     parts = candidate.split(".")
-    stop = len(parts) - 1 if exact else 0
-    for end in range(len(parts), stop, -1):
-        yield ".".join(parts[:end])
+    return tuple(".".join(parts[:end]) for end in range(len(parts), 0, -1))
 
 
 class SlowImport(Detail):
