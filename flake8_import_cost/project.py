@@ -202,6 +202,19 @@ class StartUp:
             return True
         return os.path.abspath(path) not in self.files and bool(self._matching(module))
 
+    def loaded_under(self, package: str, path: str) -> list[str]:
+        """The modules of ``package`` (and ``package`` itself) that start-up imports
+        whatever the file at ``path`` does: from lines of its other files, or from
+        any line when start-up does not import the file."""
+        skip = os.path.abspath(path)
+        inside = skip in self.files
+        found = [
+            name for name in self._matching(package)
+            if not inside or any(where[0] != skip for where in self.direct[name])
+        ]  # fmt: skip
+        prefix = package + "."
+        return found + [name for name in self.by_framework if name == package or name.startswith(prefix)]
+
     def other_importers(self, module: str, path: str) -> list[tuple[str, int]]:
         """The lines of start-up's other files that import ``module``: with them, deferring it
         in ``path`` alone saves nothing (each pays off only when all defer it)."""

@@ -264,6 +264,10 @@ def slow_import(ctx: FileContext) -> Iterator[Finding]:
             # Loaded anyway, by the application's start-up or a framework: deferring it saves
             # nothing. (A profiled start-up knows better: its message names the other importers.)
             continue
+        if figures[1] != "measured at start-up" and figures[0] is not None:
+            shared = _shared_cost(module, settings, anyway, frameworks, startup, ctx.filename)
+            if shared and figures[0] - shared < threshold:
+                continue  # a costlier part of its package is loaded anyway: what it adds is too little
         if suite is not None and suite.imported_elsewhere(module.partition(".")[0], ctx.filename):
             continue  # another test module imports it at its top: a test run loads it anyway
         if on_demand and figures[0] is not None and figures[0] < settings.on_demand_threshold_ms:
@@ -361,6 +365,36 @@ def _is_loaded(module: str, anyway: frozenset[str]) -> bool:
         return True
     prefix = module + "."
     return any(name.startswith(prefix) for name in anyway)
+
+
+def _shared_cost(
+    module: str,
+    settings: Settings,
+    anyway: frozenset[str],
+    frameworks: dict[str, frozenset[str]],
+    startup: StartUp | None,
+    filename: str,
+) -> float:
+    """The cost of the costliest other module of ``module``'s package (a parent, or a
+    sibling such as ``cryptography.x509`` for ``cryptography.fernet``) that is loaded
+    anyway: a package's modules share its core (its native code, its dependencies),
+    so deferring ``module`` saves at most what it costs beyond that."""
+    top = module.partition(".")[0]
+    inside = top + "."
+    loaded = {name for name in anyway if name == top or name.startswith(inside)}
+    for modules in frameworks.values():
+        loaded.update(name for name in modules if name == top or name.startswith(inside))
+    if startup is not None:
+        loaded.update(startup.loaded_under(top, filename))
+    own = module + "."
+    best = 0.0
+    for name in loaded:
+        if name == module or name.startswith(own):
+            continue
+        cost = settings.slow_modules.get(name, TYPICAL_COSTS_MS.get(name))
+        if cost is not None and cost > best:
+            best = cost
+    return best
 
 
 def _loaded_by_another(module: str, frameworks: dict[str, frozenset[str]]) -> bool:

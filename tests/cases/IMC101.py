@@ -621,3 +621,29 @@ import yaml  # IMC101 "yaml takes ~"
 
 def define_env(env):
     return yaml.safe_dump(env)
+
+
+# module: a package whose __init__ imports the costly core of a library at import time
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-slow-modules=vendorlib.core=50,vendorlib.extra=12,vendorlib.big=300
+# filename: vault/__init__.py
+from vendorlib import core  # used at import time, and under import-cost-import-time-use-ms
+
+KEYS = core.load_keys()
+
+# module: a cheaper module of the same library shares that core: what it adds is under the threshold
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-slow-modules=vendorlib.core=50,vendorlib.extra=12,vendorlib.big=300
+# filename: vault/tokens.py
+from vendorlib.extra import Token
+
+
+def issue(key):
+    return Token(key)
+
+# module: a module of the library that costs much more than the core it shares is still reported
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-slow-modules=vendorlib.core=50,vendorlib.extra=12,vendorlib.big=300
+# filename: vault/reports.py
+from vendorlib.big import Report  # IMC101 "vendorlib.big takes ~300 ms"
+
+
+def report(rows):
+    return Report(rows)
