@@ -21,8 +21,8 @@ import ast
 import importlib
 import os
 import re
-from collections import deque
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import islice
