@@ -643,33 +643,69 @@ def open_read_only(path: str | os.PathLike[str]) -> sqlite3.Connection:
 
     A file at an older schema is read through the current one after
     :func:`migrate` has been run on it by a writer; readers never write, so an
-    older file is reported as needing a writer.
+    older file is reported as needing a writer. The one exception: the journal
+    or WAL that a writer killed mid-write left behind, which a read-only
+    connection cannot read past, is recovered (committed transactions kept, as
+    the next writer would do).
     """
     location = os.fspath(path)
     if not os.path.exists(location):
         raise CostDBError(f"{location}: no such file")
     if os.path.isdir(location):
         raise CostDBError(f"{location}: is a directory, not a database")
-    uri = Path(os.path.abspath(location)).as_uri() + "?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S, isolation_level=None)
+        connection, version = _open_for_reading(location)
     except sqlite3.Error as error:
-        raise CostDBError(_describe(location, error)) from None
-    try:
-        version = _check_schema(connection, location, empty_ok=False)
-        if version < SCHEMA_VERSION:
-            raise CostDBError(
-                f"{location}: written by an older flake8-import-cost (schema {version}):"
-                " run any `flake8-import-cost measure` or `profile` once to update it"
-            )
-    except sqlite3.Error as error:
+        if not (_needs_recovery(location, error) and _recover(location)):
+            raise CostDBError(_describe(location, error, waited=READ_TIMEOUT_S)) from None
+        try:
+            connection, version = _open_for_reading(location)
+        except sqlite3.Error as error:
+            raise CostDBError(_describe(location, error, waited=READ_TIMEOUT_S)) from None
+    if version < SCHEMA_VERSION:
         connection.close()
-        raise CostDBError(_describe(location, error, waited=READ_TIMEOUT_S)) from None
-    except CostDBError:
-        connection.close()
-        raise
+        raise CostDBError(
+            f"{location}: written by an older flake8-import-cost (schema {version}):"
+            " run any `flake8-import-cost measure` or `profile` once to update it"
+        )
     connection.row_factory = sqlite3.Row
     return connection
+
+
+def _open_for_reading(location: str) -> tuple[sqlite3.Connection, int]:
+    """A read-only connection and the file's schema version (:class:`CostDBError` when not ours)."""
+    uri = Path(os.path.abspath(location)).as_uri() + "?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S, isolation_level=None)
+    try:
+        return connection, _check_schema(connection, location, empty_ok=False)
+    except BaseException:
+        connection.close()
+        raise
+
+
+def _needs_recovery(location: str, error: sqlite3.Error) -> bool:
+    """Whether a read-only connection failed on what a writer killed mid-write left behind: a
+    hot rollback journal to play back, or a WAL whose index must be rebuilt, which SQLite does
+    not do on a read-only connection."""
+    left = os.path.exists(f"{location}-journal") or os.path.exists(f"{location}-wal")
+    return "readonly database" in str(error) and left
+
+
+def _recover(location: str) -> bool:
+    """Let SQLite recover what a killed writer left (what the next writer would do: only
+    committed transactions are kept) and put the file back at rest; whether it could."""
+    try:
+        connection = sqlite3.connect(location, timeout=READ_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        _at_rest(connection)
+        connection.close()
+    return True
 
 
 def check_writable(path: str | os.PathLike[str]) -> None:
