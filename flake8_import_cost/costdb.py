@@ -36,10 +36,11 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
+from typing import TypeVar
 
 #: ``PRAGMA application_id`` of our files: "IMCD".
 APPLICATION_ID = 0x494D4344
@@ -48,6 +49,11 @@ SCHEMA_VERSION = 1
 #: How long a writer waits for another writer, and a reader for a lock, in seconds.
 WRITE_TIMEOUT_S = 60.0
 READ_TIMEOUT_S = 2.0
+#: How long one SQLite call of a writer waits for a lock before this code looks again. Python
+#: handles a signal (Ctrl-C) only between SQLite calls: one call waiting the whole
+#: :data:`WRITE_TIMEOUT_S` would hold off an interrupt for as long.
+LOCK_SLICE_S = 0.1
+_T = TypeVar("_T")
 #: Directory names below the project root that hold installed packages, not project code.
 _INSTALLED_DIRS = frozenset({"site-packages", "dist-packages", "__pypackages__"})
 
@@ -335,11 +341,43 @@ def _is_virtualenv(root: str, parts: tuple[str, ...]) -> bool:
 # -- opening and writing ----------------------------------------------------------------------------------
 
 
-def _describe(path: str | os.PathLike[str], error: BaseException) -> str:
+def _describe(path: str | os.PathLike[str], error: BaseException, *, waited: float | None = None) -> str:
+    """One line on what went wrong with the file at ``path``, in the user's terms where SQLite's are vague."""
     text = " ".join(str(error).split()) or type(error).__name__
+    name = str(getattr(error, "sqlite_errorname", ""))  # Python 3.11+
     if isinstance(error, sqlite3.DatabaseError) and "not a database" in text:
         text = "not an SQLite database (corrupt or truncated?)"
+    elif "unable to open database file" in text:
+        problem = _directory_problem(path)
+        if problem:
+            text = problem
+    elif "locked" in text and waited is not None:
+        text = f"database is locked: another program held it for more than {waited:g} s"
+    elif name == "SQLITE_FULL" or "disk is full" in text:
+        text = "the disk is full: nothing was written"
+    elif name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+        text = f"{text} (the disk full, or the file too large?): nothing was written"
     return f"{os.fspath(path)}: {text}"
+
+
+def _directory_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why a writer cannot create the file at ``path`` or the journal beside it, or ``None``.
+
+    SQLite says only "unable to open database file"; the directory says why. The test is a real
+    file made and removed, as the permission bits do not tell for root, nor for a read-only mount
+    or an immutable directory."""
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        return "its directory does not exist"
+    try:
+        descriptor, probe = tempfile.mkstemp(prefix=".import-cost-probe-", dir=directory)
+    except OSError as error:
+        return f"cannot write in its directory: {error.strerror or error}"
+    os.close(descriptor)
+    os.unlink(probe)
+    return None
 
 
 def _check_schema(connection: sqlite3.Connection, path: str | os.PathLike[str], *, empty_ok: bool) -> int:
@@ -384,61 +422,143 @@ def _migrate(connection: sqlite3.Connection, version: int) -> None:
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _use_wal(connection: sqlite3.Connection) -> None:
-    """Switch the file to WAL mode, once for good. SQLite answers "database is locked" at once,
-    without waiting, when another writer holds the new file while this one switches it: wait for
-    it, as for every other lock, up to :data:`WRITE_TIMEOUT_S`."""
-    deadline = time.monotonic() + WRITE_TIMEOUT_S
-    while connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+def _locked(error: sqlite3.Error) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+
+
+def _patiently(action: Callable[[], _T], deadline: float) -> _T:
+    """``action()``, again while SQLite says the file is locked, until ``deadline``.
+
+    Each try waits at most :data:`LOCK_SLICE_S` inside SQLite, so Ctrl-C stops a
+    writer that waits for another at once."""
+    while True:
         try:
-            connection.execute("PRAGMA journal_mode = WAL")
+            return action()
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
+            if not _locked(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _use_wal(connection: sqlite3.Connection) -> bool:
+    """Switch the file to WAL mode while it is written; whether it is in it (a file system
+    without the shared memory WAL needs keeps the rollback journal). SQLite answers "database
+    is locked" at once, without waiting, when another writer holds the new file while this one
+    switches it: the caller waits for it, as for every other lock."""
+    if connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return True
+    return bool(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal")
+
+
+def _at_rest(connection: sqlite3.Connection) -> None:
+    """Put the file back in rollback-journal mode: one file to share (a CI artifact has no
+    -wal beside it), readable from a read-only directory. While another connection is open
+    this is a no-op, and the last writer does it."""
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(LOCK_SLICE_S * 1000)}")
+        connection.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error:
+        pass
+
+
+def _back_at_rest(path: str | os.PathLike[str]) -> None:
+    """After a write that failed: the file back in rollback-journal mode, as it was before, when
+    no other connection uses it.
+
+    On a full disk SQLite cannot make the shared-memory file that WAL mode needs, and so cannot
+    leave WAL mode the usual way either; a connection that holds the file alone (exclusive
+    locking) needs no shared memory. Holding the file alone, the shared-memory file the failed
+    writer left is no one's: it goes too."""
+    location = os.fspath(path)
+    if not (os.path.exists(f"{location}-wal") or os.path.exists(f"{location}-shm")):
+        return
+    try:
+        connection = sqlite3.connect(location, timeout=LOCK_SLICE_S, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        if connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete":
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the lock, if the mode was already
+            if not os.path.exists(f"{location}-wal"):
+                try:
+                    os.unlink(f"{location}-shm")
+                except OSError:
+                    pass
+    except sqlite3.Error:
+        pass  # another connection uses the file: the last writer puts it at rest
+    finally:
+        connection.close()
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 @contextmanager
 def writing(path: str | os.PathLike[str]) -> Iterator[sqlite3.Connection]:
     """A connection holding the write lock, in one transaction, on a file whose
     schema is current: created or migrated first. Committed when the block
-    ends, rolled back when it raises; every SQLite error is a :class:`CostDBError`."""
+    ends, rolled back when it raises; every SQLite error is a :class:`CostDBError`.
+
+    It waits up to :data:`WRITE_TIMEOUT_S` for another writer. A file deleted or
+    replaced while the block runs is an error, and the transaction is rolled back:
+    committed, it would go into the file that is gone (and its WAL frames, into
+    the file that took its name)."""
     try:
-        connection = sqlite3.connect(os.fspath(path), timeout=WRITE_TIMEOUT_S, isolation_level=None)
+        connection = sqlite3.connect(os.fspath(path), timeout=LOCK_SLICE_S, isolation_level=None)
     except sqlite3.Error as error:
         raise CostDBError(_describe(path, error)) from None
+    deadline = time.monotonic() + WRITE_TIMEOUT_S
+    wal = failed = False
     try:
         try:
-            _check_schema(connection, path, empty_ok=True)  # before changing anything in a foreign file
-            _use_wal(connection)
+            # Before changing anything in a foreign file.
+            _patiently(lambda: _check_schema(connection, path, empty_ok=True), deadline)
+            wal = True  # from here on the file may be in WAL mode
+            wal = _patiently(lambda: _use_wal(connection), deadline)
             connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("BEGIN IMMEDIATE")
+            _patiently(lambda: connection.execute("BEGIN IMMEDIATE"), deadline)
+            identity = _identity(path)
+            # Held by this writer now: nothing else waits for a lock, but give it the time another
+            # program's reader may need, should the file not be in WAL mode after all.
+            connection.execute(f"PRAGMA busy_timeout = {int(WRITE_TIMEOUT_S * 1000)}")
             version = _check_schema(connection, path, empty_ok=True)  # another writer may have migrated it
             if version < SCHEMA_VERSION:
                 _migrate(connection, version)
         except sqlite3.Error as error:
-            raise CostDBError(_describe(path, error)) from None
+            raise CostDBError(_describe(path, error, waited=WRITE_TIMEOUT_S)) from None
         try:
             yield connection
-            connection.execute("COMMIT")
+            if _identity(path) == identity:  # else the commit would go into the file that is gone
+                connection.execute("COMMIT")
         except sqlite3.Error as error:
-            raise CostDBError(_describe(path, error)) from None
-        try:
-            # At rest the file is in rollback-journal mode: one file to share (a CI
-            # artifact has no -wal beside it), readable from a read-only directory.
-            # While another connection is open this is a no-op, and the last writer does it.
-            connection.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.Error:
-            pass
+            raise CostDBError(_describe(path, error, waited=WRITE_TIMEOUT_S)) from None
+        if _identity(path) != identity:
+            wal = False  # the -wal beside the path may be another file's now: leave it alone
+            raise CostDBError(
+                f"{os.fspath(path)}: deleted or replaced by another program while it was written: nothing"
+                " written is in it"
+            )
+        _at_rest(connection)
     except BaseException:
+        failed = True
         if connection.in_transaction:
             try:
                 connection.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # the file is unusable; the first error says why
+        if wal:
+            _at_rest(connection)  # as the file was before
         raise
     finally:
         connection.close()
+        if failed and wal:
+            _back_at_rest(path)
 
 
 def write_run(path: str | os.PathLike[str], run: Run) -> int:
@@ -523,33 +643,100 @@ def open_read_only(path: str | os.PathLike[str]) -> sqlite3.Connection:
 
     A file at an older schema is read through the current one after
     :func:`migrate` has been run on it by a writer; readers never write, so an
-    older file is reported as needing a writer.
+    older file is reported as needing a writer. The one exception: the journal
+    or WAL that a writer killed mid-write left behind, which a read-only
+    connection cannot read past, is recovered (committed transactions kept, as
+    the next writer would do).
     """
     location = os.fspath(path)
     if not os.path.exists(location):
         raise CostDBError(f"{location}: no such file")
     if os.path.isdir(location):
         raise CostDBError(f"{location}: is a directory, not a database")
+    try:
+        connection, version = _open_for_reading(location)
+    except sqlite3.Error as error:
+        if not (_needs_recovery(location, error) and _recover(location)):
+            raise CostDBError(_describe(location, error, waited=READ_TIMEOUT_S)) from None
+        try:
+            connection, version = _open_for_reading(location)
+        except sqlite3.Error as error:
+            raise CostDBError(_describe(location, error, waited=READ_TIMEOUT_S)) from None
+    if version < SCHEMA_VERSION:
+        connection.close()
+        raise CostDBError(
+            f"{location}: written by an older flake8-import-cost (schema {version}):"
+            " run any `flake8-import-cost measure` or `profile` once to update it"
+        )
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def _open_for_reading(location: str) -> tuple[sqlite3.Connection, int]:
+    """A read-only connection and the file's schema version (:class:`CostDBError` when not ours)."""
+    uri = Path(os.path.abspath(location)).as_uri() + "?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S, isolation_level=None)
+    try:
+        return connection, _check_schema(connection, location, empty_ok=False)
+    except BaseException:
+        connection.close()
+        raise
+
+
+def _needs_recovery(location: str, error: sqlite3.Error) -> bool:
+    """Whether a read-only connection failed on what a writer killed mid-write left behind: a
+    hot rollback journal to play back, or a WAL whose index must be rebuilt, which SQLite does
+    not do on a read-only connection."""
+    left = os.path.exists(f"{location}-journal") or os.path.exists(f"{location}-wal")
+    return "readonly database" in str(error) and left
+
+
+def _recover(location: str) -> bool:
+    """Let SQLite recover what a killed writer left (what the next writer would do: only
+    committed transactions are kept) and put the file back at rest; whether it could."""
+    try:
+        connection = sqlite3.connect(location, timeout=READ_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        _at_rest(connection)
+        connection.close()
+    return True
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """A :class:`CostDBError` now, before a run is measured, when :func:`write_run` would refuse
+    the file at ``path`` at its end: not an SQLite file, another program's, a newer schema, a file
+    or directory that cannot be written. Changes nothing and creates nothing."""
+    location = os.fspath(path)
+    if os.path.isdir(location):
+        raise CostDBError(f"{location}: is a directory, not a database")
+    problem = _directory_problem(location)
+    if problem:
+        raise CostDBError(f"{location}: {problem}")
+    if not os.path.exists(location):
+        return
+    try:
+        with open(location, "r+b"):  # opened for writing, not written: what the permissions allow
+            pass
+    except OSError as error:
+        raise CostDBError(f"{location}: cannot write the file: {error.strerror or error}") from None
     uri = Path(os.path.abspath(location)).as_uri() + "?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
         raise CostDBError(_describe(location, error)) from None
     try:
-        version = _check_schema(connection, location, empty_ok=False)
-        if version < SCHEMA_VERSION:
-            raise CostDBError(
-                f"{location}: written by an older flake8-import-cost (schema {version}):"
-                " run any `flake8-import-cost measure` or `profile` once to update it"
-            )
+        _check_schema(connection, location, empty_ok=True)
     except sqlite3.Error as error:
+        if not _locked(error):  # a writer is at work: this one waits for it at its end
+            raise CostDBError(_describe(location, error)) from None
+    finally:
         connection.close()
-        raise CostDBError(_describe(location, error)) from None
-    except CostDBError:
-        connection.close()
-        raise
-    connection.row_factory = sqlite3.Row
-    return connection
 
 
 def migrate(path: str | os.PathLike[str]) -> None:

@@ -8,7 +8,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -179,3 +180,30 @@ def profiled_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert result.returncode == 0, result.stderr[-3000:]
     assert (root / ".import-cost.db").is_file()
     return root
+
+
+@contextmanager
+def read_only_directory(directory: Path) -> Iterator[None]:
+    """``directory`` cannot be written while the block runs: no file made, renamed or removed in it.
+
+    Without root, its permission bits do it. Root is not stopped by permission bits, so then the
+    directory is made immutable (``chattr +i``), which stops root too; when the file system or the
+    container does not allow that, the test is skipped and says why."""
+    if os.geteuid() != 0:
+        mode = directory.stat().st_mode
+        directory.chmod(0o555)
+        try:
+            yield
+        finally:
+            directory.chmod(mode)
+        return
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        pytest.skip("running as root, which permission bits do not stop, and no chattr to make a directory immutable")
+    made = subprocess.run([chattr, "+i", str(directory)], capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"running as root, which permission bits do not stop, and chattr +i failed: {made.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(directory)], capture_output=True, check=True)

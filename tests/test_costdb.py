@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -155,10 +157,106 @@ def test_truncated_file(tmp_path: Path) -> None:
 
 def test_writers_refuse_foreign_and_newer_files_untouched(tmp_path: Path) -> None:
     foreign = _sqlite_file(tmp_path / "app.db", "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('a')")
-    before = foreign.read_bytes()
-    with pytest.raises(CostDBError, match="not a flake8-import-cost database"):
-        costdb.write_run(foreign, _run(tmp_path))
-    assert foreign.read_bytes() == before
+    newer = tmp_path / "newer.db"
+    costdb.write_run(newer, _run(tmp_path))
+    _sqlite_file(newer, "PRAGMA user_version = 99")
+    for path, message in ((foreign, "not a flake8-import-cost database"), (newer, "written by a newer")):
+        before = path.read_bytes()
+        with pytest.raises(CostDBError, match=message):
+            costdb.check_writable(path)
+        with pytest.raises(CostDBError, match=message):
+            costdb.write_run(path, _run(tmp_path))
+        assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "newer.db"]
+
+
+def test_check_writable_changes_and_creates_nothing(tmp_path: Path) -> None:
+    costdb.check_writable(tmp_path / "new.db")
+    (tmp_path / "empty.db").write_bytes(b"")
+    costdb.check_writable(tmp_path / "empty.db")
+    good = tmp_path / "good.db"
+    costdb.write_run(good, _run(tmp_path))
+    before = good.read_bytes()
+    costdb.check_writable(good)
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db", "good.db"]
+    (tmp_path / "garbage.db").write_bytes(b"garbage" * 1000)
+    with pytest.raises(CostDBError, match="not an SQLite database"):
+        costdb.check_writable(tmp_path / "garbage.db")
+    with pytest.raises(CostDBError, match="is a directory"):
+        costdb.check_writable(tmp_path)
+    with pytest.raises(CostDBError, match="its directory does not exist"):
+        costdb.check_writable(tmp_path / "missing" / "x.db")
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_file_deleted_or_replaced_while_it_is_written(tmp_path: Path, how: str) -> None:
+    """What is written into a file that another program removes goes with it: said, not hidden."""
+    db = tmp_path / "costs.db"
+    costdb.write_run(db, _run(tmp_path))
+    with pytest.raises(CostDBError) as raised:
+        with costdb.writing(db) as connection:
+            connection.execute("INSERT INTO failures VALUES (1, 'x', 'y')")
+            if how == "deleted":
+                db.unlink()
+            else:
+                other = tmp_path / "other.db"
+                costdb.write_run(other, _run(tmp_path))
+                os.replace(other, db)
+    assert str(raised.value) == (
+        f"{db}: deleted or replaced by another program while it was written: nothing written is in it"
+    )
+    if how == "replaced":  # the file that took its name holds what it held, and nothing of the other
+        connection = costdb.open_read_only(db)
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+        assert connection.execute("SELECT COUNT(*) FROM failures").fetchone()[0] == 0
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from flake8_import_cost import costdb
+    db, root, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    for number in range(10_000):
+        run = costdb.Run("measure", project_root=root, command=[str(number)], repeat=1)
+        for seq in range(size):
+            spread = costdb.Spread([seq])
+            run.modules.append(costdb.ModuleTiming("t", seq, f"m{seq}", None, 0, f"{root}/m{seq}.py", spread, spread))
+        run.failures = {f"f{seq}": "x" * 100 for seq in range(size)}
+        costdb.write_run(db, run)
+        print(number, flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT])
+def test_a_writer_stopped_mid_write_leaves_whole_runs(tmp_path: Path, signal_number: int) -> None:
+    """A writer stopped at any moment, in the middle of a transaction or not, many times over:
+    every run in the file is whole, and the file stays usable for the next writer."""
+    db = tmp_path / "costs.db"
+    size = 2000
+    random = __import__("random").Random(signal_number)
+    for _ in range(8):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(tmp_path), str(size)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        assert writer.stdout is not None
+        writer.stdout.readline()  # one run written: the next is being written
+        time.sleep(random.uniform(0, 0.3))
+        writer.send_signal(signal_number)
+        _, stderr = writer.communicate(timeout=60)
+        assert writer.returncode == -signal_number or "KeyboardInterrupt" in stderr, stderr
+        connection = costdb.open_read_only(db)
+        try:
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            counts = connection.execute(
+                "SELECT (SELECT COUNT(*) FROM modules m WHERE m.run_id = r.id),"
+                " (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id) FROM runs r"
+            ).fetchall()
+        finally:
+            connection.close()
+        assert counts and all(tuple(row) == (size, size) for row in counts)
 
 
 def test_missing_file_for_readers(tmp_path: Path) -> None:
@@ -169,7 +267,7 @@ def test_missing_file_for_readers(tmp_path: Path) -> None:
 def test_writer_in_a_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(CostDBError) as raised:
         costdb.write_run(tmp_path / "no" / "such" / "dir" / "costs.db", _run(tmp_path))
-    assert "unable to open database file" in str(raised.value)
+    assert str(raised.value).endswith("/no/such/dir/costs.db: its directory does not exist")
 
 
 def test_concurrent_writers_both_land(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import flake8_env, imc_only, run_flake8, write_files
+from conftest import flake8_env, imc_only, read_only_directory, run_flake8, write_files
 
 from flake8_import_cost import costdb
 
@@ -196,6 +196,45 @@ def test_bad_files_are_skipped_in_one_line(tmp_path: Path) -> None:
     assert named.returncode == 0
     assert "linked: skipped: a symbolic link (fix its target instead)" in named.stderr
     assert (outside / "real.py").read_text(encoding="utf-8").startswith("import json")
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(directory)): path.read_bytes() for path in sorted(directory.rglob("*"))
+            if path.is_file()}  # fmt: skip
+
+
+@pytest.mark.parametrize("argument", [".", "project", "project/shop"])
+def test_nothing_outside_the_paths_is_written_through_a_symbolic_link(tmp_path: Path, argument: str) -> None:
+    """A directory holding symbolic links out of it, to a file and to a directory of fixable code:
+    what is inside is fixed, nothing outside changes (not even a temporary file is left there)."""
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    write_files(project, PACKAGE)
+    write_files(outside, {"shop/prices.py": PACKAGE["shop/prices.py"], "stats.py": PACKAGE["shop/stats.py"]})
+    (project / "shop" / "linked.py").symlink_to(outside / "stats.py")
+    (project / "shop" / "vendor").symlink_to(outside / "shop", target_is_directory=True)
+    (project / "elsewhere").symlink_to(outside, target_is_directory=True)
+    before = _tree(outside)
+    root = project if argument == "." else tmp_path
+    (root / "setup.cfg").write_text(CONFIG, encoding="utf-8")
+    result = fix(root, argument)
+    assert result.returncode == 0, result.stderr
+    assert "fixed " in result.stderr and "Traceback" not in result.stderr
+    assert (project / "shop" / "prices.py").read_text(encoding="utf-8") != PACKAGE["shop/prices.py"]
+    assert _tree(outside) == before
+    assert sorted(path.name for path in outside.rglob("*")) == ["prices.py", "shop", "stats.py"]
+    assert (project / "shop" / "linked.py").is_symlink() and (project / "shop" / "vendor").is_symlink()
+
+
+def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    write_files(tmp_path, PACKAGE)
+    before = _tree(tmp_path)
+    with read_only_directory(tmp_path / "shop"):
+        result = fix(tmp_path, "shop")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "shop/prices.py: skipped: cannot write it: " in "\n".join(lines)
+    assert lines[-1].startswith("fixed 0 findings in 0 files")
+    assert _tree(tmp_path) == before
 
 
 def test_other_modules_and_tests_keep_what_they_import(tmp_path: Path) -> None:

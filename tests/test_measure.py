@@ -25,8 +25,10 @@ PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
 
 
 def measure(root: Path, *args: str, db: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the command in a subprocess, in ``root``, into ``root/costs.db`` (or ``db``)."""
-    command = [sys.executable, "-m", "flake8_import_cost", "measure", *args, "--db", str(db or root / "costs.db")]
+    """Run the command in a subprocess, in ``root``, into ``root/costs.db`` (or ``db``; ``args`` with a
+    ``--`` name it themselves)."""
+    database = [] if "--" in args else ["--db", str(db or root / "costs.db")]
+    command = [sys.executable, "-m", "flake8_import_cost", "measure", *args, *database]
     return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -184,8 +186,11 @@ HOSTILE = {
 def test_hostile_modules_fail_alone(tmp_path: Path) -> None:
     write_files(tmp_path, HOSTILE)
     names = sorted(name.removesuffix(".py") for name in HOSTILE if not name.endswith("_child.py"))
-    bad_names = ["os; import shutil", "json\nimport os", "__import__('os').system('x')", "a..b", "class", ".rel", ""]
-    result = measure(tmp_path, *names, *bad_names, "--repeat", "2", "--timeout", "2", "--jobs", "3")
+    bad_names = ["os; import shutil", "json\nimport os", "__import__('os').system('x')", "a..b", "class", ".rel", "",
+                 "-c", "-cimport shutil", "-m", "--help", "json\timport os", "$(touch shutil)", "`touch shutil`"]
+    # After `--`, names that look like options ("-c", "--help") are names too.
+    result = measure(tmp_path, "--repeat", "2", "--timeout", "2", "--jobs", "3", "--db", "costs.db", "--",
+                     *names, *bad_names)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert_no_traceback(result)
     db = tmp_path / "costs.db"
@@ -238,6 +243,46 @@ def test_a_timeout_kills_what_the_module_started(tmp_path: Path) -> None:
     assert set(tree_of(tmp_path / "costs.db", "imc_fine")) == {"imc_fine"}
     pids = [int(pid) for pid in (tmp_path / "spawned.pids").read_text().split()]
     assert len(pids) == 2 and wait_until_gone(pids)
+
+
+def test_a_flood_on_standard_error_is_stopped(tmp_path: Path) -> None:
+    """A module that writes without end to its standard error (fake report lines among the noise)
+    is stopped once it has written 64 MiB; the others are measured."""
+    write_files(tmp_path, {
+        "imc_torrent.py": textwrap.dedent(
+            """
+            import os
+            chunk = (b"import time:         1 |          2 | fake\\n" + b"x" * 4000 + b"\\n") * 16
+            while True:
+                os.write(2, chunk)
+            """
+        ),
+        "imc_fine.py": "X = 1\n",
+    })  # fmt: skip
+    result = measure(tmp_path, "imc_torrent", "imc_fine", "--repeat", "1", "--timeout", "120", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
+    db = tmp_path / "costs.db"
+    assert failures(db) == {"imc_torrent": "wrote more than 64 MiB to standard error"}
+    assert set(tree_of(db, "imc_fine")) == {"imc_fine"}
+    assert not rows(db, "SELECT * FROM modules WHERE name = 'fake'")
+
+
+def test_the_sampler_refuses_what_is_not_a_module_name(tmp_path: Path) -> None:
+    """Names reach the measured interpreter as data, never as code: the sampler itself refuses a name
+    that is not a dotted name of identifiers, before anything is sent or started."""
+    from flake8_import_cost.measure.sampler import sample_once
+
+    server = Server(sys.executable, str(tmp_path), timeout=10)
+    try:
+        for target, fromlist in (("json\nimport os", ()), ("-c", ()), ("json", ("dumps\tos",)), ("json", ("a.b",))):
+            with pytest.raises(ValueError, match="not a module name"):
+                server.sample(target, fromlist)
+        assert server.sample("json").error is None  # the server is still in step
+    finally:
+        server.close()
+    with pytest.raises(ValueError, match="not a module name"):
+        sample_once(sys.executable, str(tmp_path), "os; import shutil", timeout=10)
 
 
 def test_a_module_loaded_at_start_up_is_not_measured(tmp_path: Path) -> None:

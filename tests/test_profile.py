@@ -374,6 +374,59 @@ def test_a_hanging_start_up_is_stopped_with_what_it_started(tmp_path: Path) -> N
     assert not _running(pid), "the program's own child process was left running"
 
 
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("import os\n\nos._exit(0)\n", "the program ended (os._exit) before its start-up finished"),
+        ("import os\n\nos._exit(5)\n", "the start-up exited with status 5 before it finished"),
+        ("import ctypes\n\nctypes.string_at(0)\n", "the start-up was killed by SIGSEGV"),
+        ("import os, signal\n\nos.kill(os.getpid(), signal.SIGKILL)\n", "the start-up was killed by SIGKILL"),
+    ],
+    ids=["os-exit-0", "os-exit-5", "segfault", "sigkill"],
+)
+def test_a_start_up_that_dies_is_one_line(tmp_path: Path, source: str, message: str) -> None:
+    write_files(tmp_path, {"dies.py": source})
+    result = _profile(tmp_path, "--module", "dies", "--repeat", "1")
+    assert result.returncode == 1
+    assert _one_error_line(result).startswith(f"flake8-import-cost: profile: {message}")
+    assert not (tmp_path / "profile.db").exists()
+
+
+def test_a_noisy_start_up_that_leaves_a_child_behind(tmp_path: Path) -> None:
+    """Megabytes on both streams, lines that look like -X importtime records and a forked child that
+    would outlive the start-up: the run is stored, the noise is not, and the child is stopped."""
+    write_files(tmp_path, {
+        "noisy.py": textwrap.dedent(
+            """
+            import os, sys, time
+            pid = os.fork()
+            if pid == 0:
+                time.sleep(120)
+                os._exit(0)
+            with open("forked.pids", "a") as file:
+                file.write(f"{pid}\\n")
+            sys.stdout.write("o" * 3_000_000)
+            print("import time:         1 |          2 | fake_module", file=sys.stderr)
+            os.write(2, b"e" * 3_000_000)
+            import helper
+            """
+        ),
+        "helper.py": HELPER,
+    })  # fmt: skip
+    result = _profile(tmp_path, "--module", "noisy", "--repeat", "1")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stdout) < 10_000
+    connection, run = _latest(tmp_path / "profile.db")
+    names = {row["name"] for row in connection.execute("SELECT name FROM modules WHERE run_id = ?", (run["id"],))}
+    assert {"noisy", "helper"} <= names and "fake_module" not in names
+    pids = [int(pid) for pid in (tmp_path / "forked.pids").read_text().split()]
+    assert len(pids) == 3  # the warm-up, the light and the traced start-up
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in pids), "a child of the start-up was left running"
+
+
 def _running(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -391,6 +444,10 @@ def _running(pid: int) -> bool:
         (("--module", "not a name"), "--module: not a module name: not a name"),
         (("--", "missing.py"), "no such script: missing.py"),
         (("--", "python", "x.py"), "without 'python'"),
+        (("--", "-c", "import os; os.system('touch pwned')"), "runs a script or -m MODULE, not python's -c option"),
+        (("--module", "os; import shutil"), "--module: not a module name: os; import shutil"),
+        (("--module=-c",), "--module: not a module name: -c"),
+        (("--", "-m", "json;x"), "-m: not a module name: json;x"),
         (("--module", "a", "--repeat", "0"), "--repeat must be at least 1"),
         (("--module", "a", "--python", "no-such-python"), "--python: no such interpreter: no-such-python"),
     ],

@@ -139,8 +139,8 @@ def test_a_locked_database_is_one_warning(tmp_path: Path) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     assert result.stderr_lines == [
-        f"flake8-import-cost: cannot use the cost database {tmp_path / '.import-cost.db'}: database is locked"
-        " (findings keep their typical costs)"
+        f"flake8-import-cost: cannot use the cost database {tmp_path / '.import-cost.db'}: database is locked:"
+        " another program held it for more than 2 s (findings keep their typical costs)"
     ]
     assert "(typical)" in imc_only(result)[0].message
 

@@ -194,6 +194,7 @@ def report(results: list[FileResult], args: argparse.Namespace) -> int:
     changed = [result for result in results if result.changed]
     verbose = args.verbose or args.diff
     err = sys.stderr
+    unwritten: list[FileResult] = []
     for result in results:
         if result.skipped is not None:
             print(f"{result.path}: skipped: {result.skipped}", file=err)
@@ -205,7 +206,12 @@ def report(results: list[FileResult], args: argparse.Namespace) -> int:
     elif not args.check:
         for result in changed:
             assert result.source is not None and result.text is not None
-            write_atomic(result.path, result.source.encode(result.text))
+            try:
+                write_atomic(result.path, result.source.encode(result.text))
+            except OSError as error:  # a read-only directory or file system, a full disk: the file is as it was
+                print(f"{result.path}: skipped: cannot write it: {error.strerror or error}", file=err)
+                unwritten.append(result)
+        changed = [result for result in changed if result not in unwritten]
     changes = [(result, change) for result in results for change in result.changes]
     changes.sort(key=lambda item: (not item[1].fixed, -(item[1].saving.ms or 0.0), item[0].path, item[1].finding.line))
     written = {id(result) for result in changed}
@@ -233,7 +239,7 @@ def report(results: list[FileResult], args: argparse.Namespace) -> int:
         else:
             summary += f"; left {left} alone (-v says why)"
     print(summary, file=err)
-    return 1 if args.check and changed else 0
+    return 1 if (args.check and changed) or unwritten else 0
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -119,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("measure: name a MODULE to measure, or --from-source PATH")
     python = _interpreter(args.python)
     jobs = args.jobs or default_jobs()
+    try:
+        costdb.check_writable(args.db)  # now, not after minutes of measuring
+    except costdb.CostDBError as error:
+        print(f"flake8-import-cost: error: {error}", file=sys.stderr)
+        return 2
     run = costdb.Run("measure", project_root=root, command=_command_line(args), repeat=args.repeat)
     started = time.monotonic()
     targets: list[Target] = []

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"flake8-import-cost: profile: {line}", file=sys.stderr)
 
     try:
+        costdb.check_writable(args.db)  # now, not after the start-ups
         measured = profile(
             target, root=root, repeat=args.repeat, python=python, timeout=args.timeout,
             command=_command_line(args), progress=progress if args.verbose else None,

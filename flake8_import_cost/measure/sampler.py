@@ -82,6 +82,17 @@ def is_module_name(name: str) -> bool:
     return all(part.isidentifier() and not keyword.iskeyword(part) for part in parts) and name.isprintable()
 
 
+def _checked(target: str, fromlist: Sequence[str]) -> None:
+    """A :class:`ValueError` unless ``target`` and every name of ``fromlist`` are identifiers.
+
+    Names go to the measured interpreter as data (a line on its standard input, or an
+    argument after its code), never as code and never through a shell; checked here as
+    well as by the command, so that no caller can hand on a tab, a newline or a statement."""
+    bad = [name for name in (target, *fromlist) if not is_module_name(name)]
+    if bad or any("." in name for name in fromlist):
+        raise ValueError(f"not a module name: {(bad or list(fromlist))[0]!r}")
+
+
 @dataclass
 class Sample:
     """One import of one module: its report and the modules it loaded, or why it failed."""
@@ -282,6 +293,7 @@ class Server:
 
     def sample(self, target: str, fromlist: Sequence[str] = ()) -> Sample:
         """Import ``target`` (``from target import *fromlist``) once in a forked child."""
+        _checked(target, fromlist)
         if self.closed or self.process.poll() is not None:
             raise SamplerError("the measuring interpreter is not running")
         assert self.process.stdin is not None
@@ -353,6 +365,7 @@ def sample_once(
     (On Windows, where ``select()`` cannot wait on pipes, this would need a reader
     thread; the command only uses it where there is no ``fork()``, and says so.)
     """
+    _checked(target, fromlist)
     nonce = secrets.token_hex(8)
     command = [python, "-X", "importtime", "-c", child_source(), nonce, root, "once",
                str(int(timeout) + ALARM_MARGIN), ",".join(preload), "", target, ",".join(fromlist)]  # fmt: skip
