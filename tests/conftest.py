@@ -95,18 +95,20 @@ def run_flake8(
     *args: str,
     isolated: bool = True,
     paths: tuple[str, ...] | None = None,
+    launcher: tuple[str, ...] = ("-m", "flake8"),
 ) -> Flake8Result:
     """Write ``files`` into ``tmp_path`` and run ``python -m flake8`` there.
 
     With ``isolated`` (the default) flake8 gets ``--isolated`` and reads no
     configuration file; pass ``isolated=False`` to test configuration files.
     ``paths`` are the arguments to check (default: every file written that ends
-    in ``.py``, or ``.`` when there is none).
+    in ``.py``, or ``.`` when there is none). ``launcher`` is what follows the
+    interpreter on the command line in place of ``-m flake8``.
     """
     write_files(tmp_path, files)
     if paths is None:
         paths = tuple(sorted(name for name in files if name.endswith(".py"))) or (".",)
-    command = [sys.executable, "-m", "flake8", *(["--isolated"] if isolated else []), *args, *paths]
+    command = [sys.executable, *launcher, *(["--isolated"] if isolated else []), *args, *paths]
     completed = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, env=flake8_env(), timeout=120, check=False
     )
