@@ -9,6 +9,7 @@ from it what it may move.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,14 @@ if TYPE_CHECKING:
     Frame = tuple[ast.AST, ...]
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+#: Python 3.12+ (PEP 695): fields evaluated only when something asks for them, as a type checker
+#: does. The bounds, constraints and defaults of type parameters, and the value of a ``type``
+#: statement: ``type Frame = pd.DataFrame`` does not read ``pd`` at import.
+_LAZY_TYPE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
+    node_type: ("type_params",) for node_type in _DEFINITIONS
+}
+if sys.version_info >= (3, 12):
+    _LAZY_TYPE_FIELDS[ast.TypeAlias] = ("type_params", "value")
 
 
 class NameUsage:
@@ -112,11 +121,14 @@ class NameUsage:
                 pending.extend((name, "typing") for name in _string_types(node, self.names))
             annotation_mode: Mode = "runtime" if runtime.reads(node) else "typing"
             type_checking = isinstance(node, ast.If) and is_type_checking(node.test)
+            lazy_types = _LAZY_TYPE_FIELDS.get(type(node), ())
             for field in child_fields(type(node)):
                 value = getattr(node, field, None)
                 inside = mode
                 if mode == "code" and (field in ("annotation", "returns") or (type_checking and field == "body")):
                     inside = annotation_mode if field != "body" else "typing"
+                elif mode == "code" and field in lazy_types:
+                    inside = "typing"
                 if isinstance(node, ast.ClassDef) and field == "body":
                     # Field annotations of a runtime-typed class are read by the framework.
                     pending.extend(_class_body(node.body, mode, annotation_mode if mode == "code" else mode))
@@ -306,6 +318,7 @@ class Reference:
 
 
 _Function = (ast.FunctionDef, ast.AsyncFunctionDef)
+_TYPE_ALIAS: type[ast.stmt] | None = getattr(ast, "TypeAlias", None)
 _Comprehension = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -393,6 +406,7 @@ def references(names: Names, local: str, scope: ast.AST) -> tuple[list[Reference
                     pending.append((arg.annotation, frames, running, True, node))
             if node.returns is not None:
                 pending.append((node.returns, frames, running, True, node))
+            pending.extend((param, frames, running, True, node) for param in getattr(node, "type_params", ()))
             for statement in node.body:
                 pending.append((statement, (*frames, node), node, typing, owner))
             continue
@@ -404,6 +418,7 @@ def references(names: Names, local: str, scope: ast.AST) -> tuple[list[Reference
         if isinstance(node, ast.ClassDef):
             for outer in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
                 pending.append((outer, frames, running, typing, owner))
+            pending.extend((param, frames, running, True, node) for param in getattr(node, "type_params", ()))
             for statement in node.body:
                 pending.append((statement, (*frames, node), running, typing, node if typing else owner))
             continue
@@ -423,6 +438,11 @@ def references(names: Names, local: str, scope: ast.AST) -> tuple[list[Reference
             pending.append((node.target, frames, running, typing, owner))
             if node.value is not None:
                 pending.append((node.value, frames, running, typing, owner))
+            continue
+        if _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):
+            # A ``type`` statement's value and type parameters are evaluated on first use, not at import.
+            for lazy in (*node.type_params, node.value):  # type: ignore[attr-defined]
+                pending.append((lazy, frames, running, True, owner))
             continue
         if isinstance(node, ast.If) and is_type_checking(node.test):
             pending.extend((statement, frames, running, True, owner) for statement in node.body)
