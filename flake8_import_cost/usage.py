@@ -14,18 +14,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from flake8_import_cost.importtime import ImportTime, child_fields, is_type_checking
-from flake8_import_cost.knowledge.runtime_typing import (
-    DEPENDENCY_CALLS,
-    RUNTIME_TYPED_BASES,
-    RUNTIME_TYPED_DECORATORS,
-    SIGNATURE_READERS,
-    STRING_TYPE_CALLS,
-)
+from flake8_import_cost.knowledge.runtime_typing import STRING_TYPE_CALLS
+from flake8_import_cost.runtime_typed import RuntimeTyped
 
 if TYPE_CHECKING:
     from typing import Literal
 
-    from flake8_import_cost.names import Names, ScopeNode
+    from flake8_import_cost.names import Names
 
     #: How an annotation is read: by code that runs, by type checkers only, or by a framework at runtime.
     Mode = Literal["code", "typing", "runtime"]
@@ -106,7 +101,7 @@ class NameUsage:
 
     def _read_tree(self) -> dict[str, set[str]]:
         uses: dict[str, set[str]] = {}
-        runtime = _RuntimeTyped(self.tree, self.names)
+        runtime = RuntimeTyped(self.tree, self.names)
         pending: list[tuple[ast.AST, Mode]] = [(self.tree, "code")]
         while pending:
             node, mode = pending.pop()
@@ -178,70 +173,6 @@ def _arguments(args: ast.arguments, mode: Mode) -> Iterator[tuple[ast.AST, Mode]
     for default in (*args.defaults, *args.kw_defaults):
         if default is not None:
             yield default, "code"
-
-
-class _RuntimeTyped:
-    """Which classes and functions of a module have their annotations read at runtime
-    (see :mod:`~flake8_import_cost.knowledge.runtime_typing`)."""
-
-    def __init__(self, tree: ast.Module, names: Names) -> None:
-        self.names = names
-        self.tree = tree
-        self._known: dict[ast.AST, bool] = {}
-        imported = {
-            (binding.target or "").partition(".")[0]
-            for bindings in names.module.bindings.values()
-            for binding in bindings
-            if binding.kind == "import"
-        }
-        #: A framework that reads the signatures of the functions it registers is imported.
-        self.reads_signatures = bool(imported & SIGNATURE_READERS)
-        self._dependencies: set[str] | None = None
-
-    def reads(self, node: ast.AST) -> bool:
-        """Whether ``node`` (a class or function) has its annotations read at runtime."""
-        if not isinstance(node, _DEFINITIONS):
-            return False
-        known = self._known.get(node)
-        if known is None:
-            self._known[node] = False  # a class that is its own base is not runtime-typed
-            known = self._known[node] = self._decide(node)
-        return known
-
-    def _decide(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
-        scope = self.names.defined_in(node)
-        for decorator in node.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if self.names.qualified(target, scope) in RUNTIME_TYPED_DECORATORS:
-                return True
-        if isinstance(node, ast.ClassDef):
-            return any(self._runtime_base(base, scope) for base in node.bases)
-        if self.reads_signatures and node.decorator_list:
-            return True  # a route, a dependency, a command: its signature is read when it is registered
-        return node.name in self._dependency_functions()
-
-    def _runtime_base(self, base: ast.expr, scope: ScopeNode) -> bool:
-        qualified = self.names.qualified(base, scope)
-        if qualified in RUNTIME_TYPED_BASES:
-            return True
-        if isinstance(base, ast.Name):
-            local = self.names.local_class(base.id, scope)
-            if local is not None:
-                return self.reads(local)
-        # A base imported from elsewhere, in a module that uses such a framework:
-        # most likely the project's own model base; safe to count it as one.
-        return self.reads_signatures and qualified is not None and "." in qualified
-
-    def _dependency_functions(self) -> set[str]:
-        """Names of the functions a FastAPI ``Depends(...)`` or ``Security(...)`` receives."""
-        if self._dependencies is None:
-            self._dependencies = set()
-            if self.reads_signatures:
-                for node in ast.walk(self.tree):
-                    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
-                        if self.names.qualified(node.func, self.tree) in DEPENDENCY_CALLS:
-                            self._dependencies.add(node.args[0].id)
-        return self._dependencies
 
 
 def _string_types(call: ast.Call, names: Names) -> list[ast.Name]:

@@ -80,6 +80,18 @@ def test_lazy_annotations_knob() -> None:
     assert lazy.kinds(["np"]) == {"typing"}
 
 
+def test_lazy_annotations_that_a_class_reads_when_built() -> None:
+    """PEP 649: a ``NamedTuple``'s field annotations are evaluated when the class is built, so its
+    names are needed at import (``eager``: the ``__future__`` import would make them strings); a plain
+    class's are not."""
+    source = "import numpy as np\nfrom typing import NamedTuple\n\nclass Row(NamedTuple):\n    a: np.ndarray\n"
+    tree = ast.parse(source)
+    names = Names(tree)
+    assert NameUsage(tree, ImportTime(tree, names, lazy_annotations=True)).kinds(["np"]) == {"eager"}
+    plain = ast.parse(source.replace("(NamedTuple)", ""))
+    assert NameUsage(plain, ImportTime(plain, Names(plain), lazy_annotations=True)).kinds(["np"]) == {"typing"}
+
+
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 syntax needs Python 3.12")
 def test_type_parameters_and_type_aliases_are_type_hints() -> None:
     """PEP 695: the value of a ``type`` statement and the bounds of type parameters are evaluated
