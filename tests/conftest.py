@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -17,6 +18,9 @@ import pytest
 from flake8_import_cost import costdb
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+#: The :func:`read_only` fixture: ``costdb.open_read_only``, closed at the end of the test.
+ReadOnly = Callable[[str | os.PathLike[str]], sqlite3.Connection]
 
 #: One line of flake8's default output: ``path:line:col: CODE message``.
 OUTPUT_LINE = r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$"
@@ -161,6 +165,21 @@ def write_database(directory: Path, database: str, filename: str, figures: dict[
     for run in (isolated, profile):
         if run.modules or run.statements or run.queries or run.imports:
             costdb.write_run(directory / database, run)
+
+
+@pytest.fixture
+def read_only() -> Iterator[ReadOnly]:
+    """``costdb.open_read_only``, its connections closed when the test ends (from Python 3.13 a
+    connection that is never closed is a ``ResourceWarning``, an error here)."""
+    opened: list[sqlite3.Connection] = []
+
+    def open_read_only(path: str | os.PathLike[str]) -> sqlite3.Connection:
+        opened.append(costdb.open_read_only(path))
+        return opened[-1]
+
+    yield open_read_only
+    for connection in opened:
+        connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -23,10 +23,11 @@ import textwrap
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import write_files
+from conftest import ReadOnly, write_files
 
 from flake8_import_cost import costdb
 
@@ -47,8 +48,8 @@ def _profile(root: Path, *arguments: str, timeout: float = 300) -> subprocess.Co
     )
 
 
-def _latest(db: Path) -> tuple[sqlite3.Connection, Row]:
-    connection = costdb.open_read_only(db)
+def _latest(db: Path, read_only: ReadOnly) -> tuple[sqlite3.Connection, Row]:
+    connection = read_only(db)
     run = costdb.latest_run(connection, "profile", minor=connection.execute(
         "SELECT python_minor FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0])
     assert run is not None
@@ -89,12 +90,14 @@ def captured(django_project: Path) -> list[list[object]]:
 
 
 @pytest.fixture(scope="module")
-def profiled(django_project: Path) -> tuple[sqlite3.Connection, Row]:
+def profiled(django_project: Path) -> Iterator[tuple[sqlite3.Connection, Row]]:
     """One stored profile of the project's start-up."""
     result = _profile(django_project, "--django-settings", "site_conf.settings", "--repeat", "1")
     assert result.returncode == 0, result.stderr
     assert "wrote run" in result.stdout
-    return _latest(django_project / "profile.db")
+    connection, run = _latest(django_project / "profile.db", costdb.open_read_only)
+    yield connection, run
+    connection.close()
 
 
 def test_every_query_django_ran_is_stored_at_its_line(
@@ -265,14 +268,14 @@ def _interpreter(tracer: str) -> str | None:
 
 
 @pytest.mark.parametrize("tracer", ["sys.settrace", "sys.monitoring"])
-def test_module_mode_with_each_tracer(tmp_path: Path, tracer: str) -> None:
+def test_module_mode_with_each_tracer(tmp_path: Path, tracer: str, read_only: ReadOnly) -> None:
     python = _interpreter(tracer)
     if python is None:
         pytest.skip(f"no Python on this machine traces with {tracer}")
     write_files(tmp_path, {"slowmod.py": SLOW_MODULE, "helper.py": HELPER})
     result = _profile(tmp_path, "--module", "slowmod", "--repeat", "1", "--python", python)
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     statements = {row["line"]: row for row in connection.execute(
         "SELECT * FROM statements WHERE run_id = ? AND path = 'slowmod.py'", (run["id"],))}  # fmt: skip
     assert max(statements, key=lambda line: statements[line]["inclusive_us"]) == 5
@@ -288,7 +291,7 @@ def test_module_mode_with_each_tracer(tmp_path: Path, tracer: str) -> None:
     assert run["python_version"] == version and json.loads(run["details"])["tracer"] == tracer
 
 
-def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path) -> None:
+def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path, read_only: ReadOnly) -> None:
     write_files(tmp_path, {
         "tool.py": "import sys\n\nimport helper\n\nassert sys.argv == ['tool.py', 'a', '--b'], sys.argv\n"
                    "print(helper.twice(2))\nraise SystemExit(0)\n",
@@ -296,7 +299,7 @@ def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path) -> None:
     })  # fmt: skip
     result = _profile(tmp_path, "--repeat", "1", "--", "tool.py", "a", "--b")
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     assert run["target"] == "tool.py a --b"
     rows = connection.execute("SELECT module FROM statements WHERE run_id = ?", (run["id"],))
     modules = {row["module"] for row in rows}
@@ -306,7 +309,7 @@ def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path) -> None:
     assert tuple(edge) == ("tool.py", 3, 1)
 
 
-def test_command_mode_runs_a_module_like_python_m(tmp_path: Path) -> None:
+def test_command_mode_runs_a_module_like_python_m(tmp_path: Path, read_only: ReadOnly) -> None:
     write_files(tmp_path, {
         "tools/__init__.py": "",
         "tools/cli.py": "import sys\n\nimport helper\n\nif sys.argv[1:] != ['--name', 'x']:\n"
@@ -315,7 +318,7 @@ def test_command_mode_runs_a_module_like_python_m(tmp_path: Path) -> None:
     })  # fmt: skip
     result = _profile(tmp_path, "--repeat", "1", "--", "-m", "tools.cli", "--name", "x")
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     assert run["target"] == "-m tools.cli --name x"
     lines = {row["line"] for row in connection.execute(
         "SELECT line FROM statements WHERE run_id = ? AND path = 'tools/cli.py'", (run["id"],))}  # fmt: skip
@@ -410,7 +413,7 @@ def test_usage_errors_are_one_line(tmp_path: Path, arguments: tuple[str, ...], m
     importlib.util.find_spec("distutils") is None,
     reason="examples/catalog/views.py imports distutils; Python 3.12+ has it only with setuptools",
 )
-def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None:
+def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path, read_only: ReadOnly) -> None:
     examples = Path(__file__).resolve().parent.parent / "examples"
     root = tmp_path / "examples"
     shutil.copytree(examples, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
@@ -421,7 +424,7 @@ def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None
         assert result.returncode == 0, result.stderr
     result = _profile(root, "--django-settings", "shop.settings", "--repeat", "1")
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(root / "profile.db")
+    connection, run = _latest(root / "profile.db", read_only)
     urls = examples / "shop" / "urls.py"
     queries = [(row["path"], row["line"]) for row in connection.execute(
         "SELECT path, line FROM queries WHERE run_id = ? ORDER BY seq", (run["id"],))]  # fmt: skip
@@ -439,7 +442,7 @@ def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("tracer", ["sys.settrace", "sys.monitoring"])
-def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str) -> None:
+def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str, read_only: ReadOnly) -> None:
     """``class NoData(Base, name="NO_DATA")`` (psycopg 3 does this) reaches ``__init_subclass__``
     unchanged: the profiler's ``__build_class__`` takes its own arguments positionally."""
     python = _interpreter(tracer)
@@ -462,7 +465,7 @@ def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str) -> 
     write_files(tmp_path, {"errors.py": source})
     result = _profile(tmp_path, "--module", "errors", "--repeat", "1", "--python", python)
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     lines = {row["line"] for row in connection.execute(
         "SELECT line FROM statements WHERE run_id = ? AND path = 'errors.py'", (run["id"],))}  # fmt: skip
     assert {1, 6, 10} <= lines

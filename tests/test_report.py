@@ -24,6 +24,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -454,7 +455,7 @@ def test_json_report_validates_against_its_shipped_schema(store: Store, kind: st
 
 def test_json_report_holds_everything_the_store_has(store: Store) -> None:
     document = json.loads(json_report.render(store.report(store.profile, findings=FINDINGS)))
-    with sqlite3.connect(store.db) as connection:
+    with closing(sqlite3.connect(store.db)) as connection:
         for table in ("modules", "statements", "imports", "queries", "failures"):
             count = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE run_id = ?", (store.profile,)).fetchone()
             assert len(document[table]) == count[0], table
@@ -831,6 +832,11 @@ def _empty_schema(path: Path) -> None:
     costdb.migrate(path)
 
 
+def _sqlite_table(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE t (x)")
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -838,7 +844,7 @@ def _empty_schema(path: Path) -> None:
         (lambda p: p.write_bytes(b"\x00garbage, not SQLite" * 400), "not an SQLite database"),
         (lambda p: p.write_bytes(b""), "empty database"),
         (_empty_schema, "no run measured yet"),
-        (lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(), "not a flake8-import-cost"),
+        (_sqlite_table, "not a flake8-import-cost"),
         (lambda p: p.mkdir(), "is a directory"),
     ],
     ids=["missing", "corrupt", "zero-bytes", "no-run", "foreign", "directory"],
