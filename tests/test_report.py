@@ -750,6 +750,7 @@ def test_the_worklist_in_speedscope(work: WorkProject) -> None:
     assert "flake8_import_cost" not in json.loads(work.report("--format", "speedscope").stdout)
 
 
+@pytest.mark.slow  # a real Chromium
 def test_the_worklist_in_the_page_in_chromium(browser: Any, work: WorkProject, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
@@ -798,6 +799,7 @@ def test_the_worklist_in_the_page_in_chromium(browser: Any, work: WorkProject, t
     assert console_errors(browser) == []
 
 
+@pytest.mark.slow  # a real Chromium
 def test_a_long_worklist_draws_its_first_items_then_the_others_on_demand(
     browser: Any, tmp_path: Path
 ) -> None:
@@ -1119,6 +1121,7 @@ def console_errors(browser: Any) -> list[str]:
     return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
+@pytest.mark.slow  # a real Chromium
 def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -1169,6 +1172,7 @@ def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -
     assert console_errors(browser) == []
 
 
+@pytest.mark.slow  # a real Chromium
 def test_a_measure_run_page_lists_failures(browser: Any, store: Store, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
@@ -1179,6 +1183,7 @@ def test_a_measure_run_page_lists_failures(browser: Any, store: Store, tmp_path:
     assert console_errors(browser) == []
 
 
+@pytest.mark.slow  # a real Chromium
 def test_hostile_names_are_inert_in_chromium(browser: Any, hostile: Any, tmp_path: Path) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
@@ -1233,6 +1238,7 @@ def all_rows(browser: Any) -> list[tuple[int, str, str]]:
     return [(int(index), str(name), str(width)) for index, name, width in rows]
 
 
+@pytest.mark.slow  # a real Chromium
 def test_the_report_of_a_real_profile_of_the_examples_in_chromium(
     browser: Any, profiled_examples: Path, tmp_path: Path
 ) -> None:
