@@ -514,7 +514,7 @@ def _audit(event: str, args: "tuple[Any, ...]") -> None:
                 caller.f_globals is _OUR_GLOBALS or str(caller.f_globals.get("__name__", "")).startswith("sqlite3")
             ):
                 caller = caller.f_back
-            database = os.fspath(args[0]) if isinstance(args[0], (str, bytes, os.PathLike)) else repr(args[0])
+            database = os.fsdecode(args[0]) if isinstance(args[0], (str, bytes, os.PathLike)) else repr(args[0])
             from_django = caller is not None and str(caller.f_globals.get("__name__", "")).startswith(
                 "django.db.backends"
             )
