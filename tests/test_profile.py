@@ -258,13 +258,43 @@ def _interpreter(tracer: str) -> str | None:
     minors = range(12, 16) if tracer == "sys.monitoring" else range(10, 12)
     if sys.version_info.minor in minors:
         return sys.executable
-    for minor in minors:
-        candidates = [shutil.which(f"python3.{minor}") or ""]
-        candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/3.{minor}.*/bin/python3.{minor}")))
-        usable = [c for c in candidates if c and "shims" not in c and os.access(c, os.X_OK)]
-        if usable:
-            return usable[0]
-    return None
+    return next(filter(None, map(_python, minors)), None)
+
+
+@functools.cache
+def _python(minor: int) -> str | None:
+    """Python 3.``minor``: this one, or ``python3.X`` on the path, or pyenv's."""
+    if sys.version_info.minor == minor:
+        return sys.executable
+    candidates = [shutil.which(f"python3.{minor}") or ""]
+    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/3.{minor}.*/bin/python3.{minor}")))
+    usable = [c for c in candidates if c and "shims" not in c and os.access(c, os.X_OK)]
+    return usable[0] if usable else None
+
+
+#: A class body that sets its own ``__class__`` (as Django's ``LazyObject`` does) and has the
+#: ``__class__`` cell of ``super()``.
+PROXY_MODULE = """\
+class Proxy:
+    __class__ = property(lambda self: int)
+
+    def method(self):
+        return super().method()
+
+
+assert isinstance(Proxy(), int), "the class body lost its __class__"
+"""
+
+
+def test_tracing_keeps_a_class_body_that_sets_its_own_class(tmp_path: Path) -> None:
+    """Python 3.10's trace functions copy a frame's cells into its locals at every event, which deletes
+    such a body's ``__class__``: the profile leaves the body untraced there, and the program works."""
+    python = _python(10)
+    if python is None:
+        pytest.skip("no Python 3.10 on this machine")
+    write_files(tmp_path, {"proxymod.py": PROXY_MODULE})
+    result = _profile(tmp_path, "--module", "proxymod", "--repeat", "1", "--python", python)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("tracer", ["sys.settrace", "sys.monitoring"])
