@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -61,6 +62,21 @@ class Flake8Result(NamedTuple):
     def stderr_lines(self) -> list[str]:
         """Non-empty lines of stderr."""
         return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def as_python_3_11_numbers_it(path: Path) -> dict[int, int]:
+    """Line -> first line, for the later lines of each multi-line list, set or dict comprehension,
+    on Python 3.12+: there (PEP 709) a comprehension runs in the frame around it, and what it runs
+    is seen on its own lines; before, on its first line, where flake8 reports it and the profile
+    stores it. Empty before 3.12."""
+    if sys.version_info < (3, 12):
+        return {}
+    first: dict[int, int] = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp)) and node.end_lineno is not None:
+            for line in range(node.lineno + 1, node.end_lineno + 1):
+                first[line] = min(first.get(line, node.lineno), node.lineno)
+    return first
 
 
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:

@@ -11,7 +11,6 @@ lines: precision and recall are printed, and both must be 1.0.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import subprocess
@@ -19,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import OUTPUT_LINE, flake8_env
+from conftest import OUTPUT_LINE, as_python_3_11_numbers_it, flake8_env
 
 PROJECT = Path(__file__).parent / "djangoproject"
 RUNNER = PROJECT / "run_oracle.py"
@@ -72,23 +71,10 @@ def oracle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:  # type
 @pytest.fixture(scope="module")
 def observed(oracle: dict[str, list]) -> set[Line]:  # type: ignore[type-arg]
     """The import-time lines where Django ran SQL or opened a database connection, as Python 3.11
-    numbers them (see :func:`_comprehension_lines`)."""
-    lines = {path: _comprehension_lines(PROJECT / path) for path in {path for path, _, _ in oracle["events"]}}
+    numbers them (see :func:`as_python_3_11_numbers_it`)."""
+    paths = {path for path, _, _ in oracle["events"]}
+    lines = {path: as_python_3_11_numbers_it(PROJECT / path) for path in paths}
     return {(path, lines[path].get(line, line)) for path, line, _ in oracle["events"]}
-
-
-def _comprehension_lines(path: Path) -> dict[int, int]:
-    """Python 3.12+ runs a list, set or dict comprehension in the frame of the code around it (PEP 709),
-    so what it runs is seen on its own lines; before, on the comprehension's first line, where flake8
-    reports it: each later line of a multi-line comprehension -> its first line (on 3.12+)."""
-    if sys.version_info < (3, 12):
-        return {}
-    first: dict[int, int] = {}
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp)) and node.end_lineno is not None:
-            for line in range(node.lineno + 1, node.end_lineno + 1):
-                first[line] = min(first.get(line, node.lineno), node.lineno)
-    return first
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ReadOnly, write_files
+from conftest import ReadOnly, as_python_3_11_numbers_it, write_files
 
 from flake8_import_cost import costdb
 
@@ -108,7 +108,8 @@ def test_every_query_django_ran_is_stored_at_its_line(
         (row["sql"], row["path"], row["line"])
         for row in connection.execute("SELECT * FROM queries WHERE run_id = ? AND source = 'django'", (run["id"],))
     )
-    expected = Counter((sql, path, line) for sql, path, line, _ in captured)
+    numbers = {path: as_python_3_11_numbers_it(PROJECT / path) for _, path, _, _ in captured if path}
+    expected = Counter((sql, path, numbers[path].get(line, line) if path else line) for sql, path, line, _ in captured)
     assert len(expected) >= 7, "the project's start-up should run queries in many places"
     missing = expected - stored
     recall = 1 - sum(missing.values()) / sum(expected.values())
@@ -499,3 +500,20 @@ def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str, rea
     lines = {row["line"] for row in connection.execute(
         "SELECT line FROM statements WHERE run_id = ? AND path = 'errors.py'", (run["id"],))}  # fmt: skip
     assert {1, 6, 10} <= lines
+
+
+def test_queries_of_an_inlined_comprehension_are_stored_on_its_first_line(tmp_path: Path) -> None:
+    """Python 3.12+ runs a comprehension in the module's frame (PEP 709): its query is seen on the line of
+    its ``for`` clause, and stored on its first line, as Python 3.11 and flake8 number it."""
+    from flake8_import_cost.measure import profile
+
+    path = tmp_path / "urls.py"
+    path.write_text("ROUTES = [\n    slug\n    for slug in Category.objects.all()\n]\nONE = [x for x in y]\n")
+    assert profile.comprehension_lines(str(path)) == {2: 1, 3: 1, 4: 1}
+    child = profile.ChildRun(
+        traced=False, python_version="3.12.1", implementation="cpython", wall_ns=1, cpu_ns=1, tracer="",
+        loads=[], statements=[], edges=[], queries=[("SELECT 1", 1000, "django", str(path), 3, None, None, None)],
+    )  # fmt: skip
+    assert [query.line for query in profile.queries([child])] == [1]
+    child.python_version = "3.11.7"
+    assert [query.line for query in profile.queries([child])] == [3]
