@@ -5,9 +5,11 @@ load (IMC101), and the modules whose functions it calls at import time (the
 summaries). Parsing and checking those is most of a cold run, and an editor
 that checks one file on every save would pay it each time. The results are
 kept here as small JSON files, one per source file and kind of result,
-named by a hash of what they depend on: the plugin's own code, the kind, the
-options that change the result, the file's path and its **content**. An
-entry never goes stale: a changed file, option or plugin is another name.
+named by a hash of what they depend on: the plugin's own code, the Python it
+runs on (each version parses its own syntax, and annotations are lazy from
+3.14), the kind, the options that change the result, the file's path and its
+**content**. An entry never goes stale: a changed file, option, plugin or
+Python is another name.
 
 The cache lives in ``$XDG_CACHE_HOME/flake8-import-cost`` (``~/.cache`` when
 unset), outside the project, so it needs no ignore rule; the environment
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from typing import Any
 
 #: The environment variable that moves the cache, or turns it off (``off``, ``0``, ``no``, ``false``).
@@ -44,13 +47,18 @@ def directory() -> str | None:
     return os.path.join(base, "flake8-import-cost")
 
 
+def interpreter() -> str:
+    """The Python this runs on, as far as a cached result depends on it (``cpython 3.12``)."""
+    return f"{sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}"
+
+
 def _plugin_code() -> str:
     """A fingerprint of the plugin's own modules (names, sizes and modification
     times), so that an upgraded or edited plugin never reads what another wrote."""
     global _code
     if _code is None:
         package = os.path.dirname(os.path.abspath(__file__))
-        parts = [str(FORMAT)]
+        parts = [str(FORMAT), interpreter()]
         for folder, directories, files in os.walk(package):
             directories[:] = sorted(d for d in directories if d != "__pycache__")
             for name in sorted(files):

@@ -34,6 +34,7 @@ from flake8_import_cost.knowledge.consumers import (
 )
 from flake8_import_cost.limits import MAX_CALL_DEPTH, MAX_SITES_PER_FUNCTION, MAX_VALUE_DEPTH
 from flake8_import_cost.names import Names
+from flake8_import_cost.runtime_typed import RuntimeTyped
 
 if TYPE_CHECKING:  # annotations only: nothing to build at every flake8 start
     from typing import Literal, TypeVar
@@ -107,6 +108,13 @@ class ImportTime:
         if lazy_annotations is None:
             lazy_annotations = not _EAGER_ANNOTATIONS_BY_DEFAULT
         self.eager_annotations = not lazy_annotations and not names.future_annotations
+        #: PEP 649 (lazy, not strings): the classes and functions whose annotations run anyway,
+        #: read when they are defined (a dataclass, a ``NamedTuple``, a pydantic model).
+        self._read_annotations = (
+            RuntimeTyped(tree, names, built_from_annotations=True)
+            if lazy_annotations and not names.future_annotations
+            else None
+        )
         self._by_type: dict[type[ast.AST], list[tuple[ast.AST, Where]]] = {}
         self._parents: dict[ast.AST, ast.AST] = {}
         #: Loops, comprehensions and generators that iterate at import, and how far.
@@ -376,7 +384,7 @@ class ImportTime:
         default = where.of_kind("default")
         for value in (*args.defaults, *args.kw_defaults):
             self._push(value, node, default)
-        if self.eager_annotations and not isinstance(node, ast.Lambda):
+        if not isinstance(node, ast.Lambda) and self._annotations_run(node):
             annotation = where.of_kind("annotation")
             every = (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)
             for arg in every:
@@ -435,8 +443,20 @@ class ImportTime:
     def _visit_ann_assign(self, node: ast.AnnAssign, where: Where) -> None:
         self._push(node.value, node, where)
         self._push(node.target, node, where)
-        if self.eager_annotations and where.kind in ("module", "class"):
+        if where.kind == "module":
+            runs = self.eager_annotations  # PEP 649: only reading the module's __annotations__ runs them
+        else:
+            runs = where.kind == "class" and self._annotations_run(where.scope)
+        if runs:
             self._push(node.annotation, node, where.of_kind("annotation"))
+
+    def _annotations_run(self, definition: ScopeNode) -> bool:
+        """Whether the annotations of a class body or a signature are evaluated when it is defined:
+        always before Python 3.14 (without ``from __future__ import annotations``); with PEP 649's
+        lazy annotations, when something reads them then (:class:`RuntimeTyped`)."""
+        if self.eager_annotations:
+            return True
+        return self._read_annotations is not None and self._read_annotations.reads(definition)
 
     def _visit_nothing(self, node: ast.AST, where: Where) -> None:
         """Imports and type aliases: indexed, but nothing inside them runs."""

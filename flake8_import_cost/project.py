@@ -440,12 +440,13 @@ def _pyproject_scripts(path: str) -> list[tuple[str, str]]:
     try:
         tomllib = importlib.import_module("tomllib")
     except ImportError:  # Python 3.10: no TOML reader in the standard library
-        return []
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return []
-    project = data.get("project", {})
+        project = _script_tables(text)
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return []
+        project = data.get("project", {})
     found = []
     for table in ("scripts", "gui-scripts"):
         for target in project.get(table, {}).values():
@@ -453,6 +454,30 @@ def _pyproject_scripts(path: str) -> list[tuple[str, str]]:
             if _is_dotted(module):
                 found.append((module, function.partition(".")[0]))
     return found
+
+
+#: A TOML table header (``[[...]]`` too), and a ``key = "string"`` line (any key; a basic or literal string).
+_TABLE = r"^\s*\[\[?\s*([^\[\]]*?)\s*\]\]?\s*(?:#.*)?$"
+_ENTRY = r"""^\s*(?:"([^"]*)"|'([^']*)'|([\w.-]+))\s*=\s*(?:"([^"\\]*)"|'([^']*)')\s*(?:#.*)?$"""
+
+
+def _script_tables(text: str) -> dict[str, dict[str, str]]:
+    """Python 3.10, which has no ``tomllib``: the ``[project.scripts]`` and ``[project.gui-scripts]``
+    tables of a ``pyproject.toml``, read line by line (``name = "module:function"``, as every
+    packaging tool writes them); nothing else of the file."""
+    tables: dict[str, dict[str, str]] = {}
+    current: dict[str, str] | None = None
+    for line in text.splitlines():
+        table = re.match(_TABLE, line)
+        if table is not None:
+            name = table[1].replace(" ", "").replace('"', "")
+            current = tables.setdefault(name.partition(".")[2], {}) if name.startswith("project.") else None
+            continue
+        entry = re.match(_ENTRY, line) if current is not None else None
+        if current is not None and entry is not None:
+            key = next(part for part in entry.groups()[:3] if part is not None)
+            current[key] = entry[4] if entry[4] is not None else entry[5]
+    return {name: entries for name, entries in tables.items() if name in ("scripts", "gui-scripts")}
 
 
 def _function_imports(path: str, function: str, root: str) -> list[str]:

@@ -9,22 +9,18 @@ from it what it may move.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from flake8_import_cost.importtime import ImportTime, child_fields, is_type_checking
-from flake8_import_cost.knowledge.runtime_typing import (
-    DEPENDENCY_CALLS,
-    RUNTIME_TYPED_BASES,
-    RUNTIME_TYPED_DECORATORS,
-    SIGNATURE_READERS,
-    STRING_TYPE_CALLS,
-)
+from flake8_import_cost.knowledge.runtime_typing import STRING_TYPE_CALLS
+from flake8_import_cost.runtime_typed import RuntimeTyped
 
 if TYPE_CHECKING:
     from typing import Literal
 
-    from flake8_import_cost.names import Names, ScopeNode
+    from flake8_import_cost.names import Names
 
     #: How an annotation is read: by code that runs, by type checkers only, or by a framework at runtime.
     Mode = Literal["code", "typing", "runtime"]
@@ -32,6 +28,14 @@ if TYPE_CHECKING:
     Frame = tuple[ast.AST, ...]
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+#: Python 3.12+ (PEP 695): fields evaluated only when something asks for them, as a type checker
+#: does. The bounds, constraints and defaults of type parameters, and the value of a ``type``
+#: statement: ``type Frame = pd.DataFrame`` does not read ``pd`` at import.
+_LAZY_TYPE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
+    node_type: ("type_params",) for node_type in _DEFINITIONS
+}
+if sys.version_info >= (3, 12):
+    _LAZY_TYPE_FIELDS[ast.TypeAlias] = ("type_params", "value")
 
 
 class NameUsage:
@@ -97,7 +101,7 @@ class NameUsage:
 
     def _read_tree(self) -> dict[str, set[str]]:
         uses: dict[str, set[str]] = {}
-        runtime = _RuntimeTyped(self.tree, self.names)
+        runtime = RuntimeTyped(self.tree, self.names)
         pending: list[tuple[ast.AST, Mode]] = [(self.tree, "code")]
         while pending:
             node, mode = pending.pop()
@@ -112,11 +116,14 @@ class NameUsage:
                 pending.extend((name, "typing") for name in _string_types(node, self.names))
             annotation_mode: Mode = "runtime" if runtime.reads(node) else "typing"
             type_checking = isinstance(node, ast.If) and is_type_checking(node.test)
+            lazy_types = _LAZY_TYPE_FIELDS.get(type(node), ())
             for field in child_fields(type(node)):
                 value = getattr(node, field, None)
                 inside = mode
                 if mode == "code" and (field in ("annotation", "returns") or (type_checking and field == "body")):
                     inside = annotation_mode if field != "body" else "typing"
+                elif mode == "code" and field in lazy_types:
+                    inside = "typing"
                 if isinstance(node, ast.ClassDef) and field == "body":
                     # Field annotations of a runtime-typed class are read by the framework.
                     pending.extend(_class_body(node.body, mode, annotation_mode if mode == "code" else mode))
@@ -166,70 +173,6 @@ def _arguments(args: ast.arguments, mode: Mode) -> Iterator[tuple[ast.AST, Mode]
     for default in (*args.defaults, *args.kw_defaults):
         if default is not None:
             yield default, "code"
-
-
-class _RuntimeTyped:
-    """Which classes and functions of a module have their annotations read at runtime
-    (see :mod:`~flake8_import_cost.knowledge.runtime_typing`)."""
-
-    def __init__(self, tree: ast.Module, names: Names) -> None:
-        self.names = names
-        self.tree = tree
-        self._known: dict[ast.AST, bool] = {}
-        imported = {
-            (binding.target or "").partition(".")[0]
-            for bindings in names.module.bindings.values()
-            for binding in bindings
-            if binding.kind == "import"
-        }
-        #: A framework that reads the signatures of the functions it registers is imported.
-        self.reads_signatures = bool(imported & SIGNATURE_READERS)
-        self._dependencies: set[str] | None = None
-
-    def reads(self, node: ast.AST) -> bool:
-        """Whether ``node`` (a class or function) has its annotations read at runtime."""
-        if not isinstance(node, _DEFINITIONS):
-            return False
-        known = self._known.get(node)
-        if known is None:
-            self._known[node] = False  # a class that is its own base is not runtime-typed
-            known = self._known[node] = self._decide(node)
-        return known
-
-    def _decide(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
-        scope = self.names.defined_in(node)
-        for decorator in node.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if self.names.qualified(target, scope) in RUNTIME_TYPED_DECORATORS:
-                return True
-        if isinstance(node, ast.ClassDef):
-            return any(self._runtime_base(base, scope) for base in node.bases)
-        if self.reads_signatures and node.decorator_list:
-            return True  # a route, a dependency, a command: its signature is read when it is registered
-        return node.name in self._dependency_functions()
-
-    def _runtime_base(self, base: ast.expr, scope: ScopeNode) -> bool:
-        qualified = self.names.qualified(base, scope)
-        if qualified in RUNTIME_TYPED_BASES:
-            return True
-        if isinstance(base, ast.Name):
-            local = self.names.local_class(base.id, scope)
-            if local is not None:
-                return self.reads(local)
-        # A base imported from elsewhere, in a module that uses such a framework:
-        # most likely the project's own model base; safe to count it as one.
-        return self.reads_signatures and qualified is not None and "." in qualified
-
-    def _dependency_functions(self) -> set[str]:
-        """Names of the functions a FastAPI ``Depends(...)`` or ``Security(...)`` receives."""
-        if self._dependencies is None:
-            self._dependencies = set()
-            if self.reads_signatures:
-                for node in ast.walk(self.tree):
-                    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
-                        if self.names.qualified(node.func, self.tree) in DEPENDENCY_CALLS:
-                            self._dependencies.add(node.args[0].id)
-        return self._dependencies
 
 
 def _string_types(call: ast.Call, names: Names) -> list[ast.Name]:
@@ -306,6 +249,7 @@ class Reference:
 
 
 _Function = (ast.FunctionDef, ast.AsyncFunctionDef)
+_TYPE_ALIAS: type[ast.stmt] | None = getattr(ast, "TypeAlias", None)
 _Comprehension = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -393,6 +337,7 @@ def references(names: Names, local: str, scope: ast.AST) -> tuple[list[Reference
                     pending.append((arg.annotation, frames, running, True, node))
             if node.returns is not None:
                 pending.append((node.returns, frames, running, True, node))
+            pending.extend((param, frames, running, True, node) for param in getattr(node, "type_params", ()))
             for statement in node.body:
                 pending.append((statement, (*frames, node), node, typing, owner))
             continue
@@ -404,6 +349,7 @@ def references(names: Names, local: str, scope: ast.AST) -> tuple[list[Reference
         if isinstance(node, ast.ClassDef):
             for outer in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
                 pending.append((outer, frames, running, typing, owner))
+            pending.extend((param, frames, running, True, node) for param in getattr(node, "type_params", ()))
             for statement in node.body:
                 pending.append((statement, (*frames, node), running, typing, node if typing else owner))
             continue
@@ -423,6 +369,11 @@ def references(names: Names, local: str, scope: ast.AST) -> tuple[list[Reference
             pending.append((node.target, frames, running, typing, owner))
             if node.value is not None:
                 pending.append((node.value, frames, running, typing, owner))
+            continue
+        if _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):
+            # A ``type`` statement's value and type parameters are evaluated on first use, not at import.
+            for lazy in (*node.type_params, node.value):  # type: ignore[attr-defined]
+                pending.append((lazy, frames, running, True, owner))
             continue
         if isinstance(node, ast.If) and is_type_checking(node.test):
             pending.extend((statement, frames, running, True, owner) for statement in node.body)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,6 +20,9 @@ import pytest
 from flake8_import_cost import costdb
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+#: The :func:`read_only` fixture: ``costdb.open_read_only``, closed at the end of the test.
+ReadOnly = Callable[[str | os.PathLike[str]], sqlite3.Connection]
 
 #: One line of flake8's default output: ``path:line:col: CODE message``.
 OUTPUT_LINE = r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$"
@@ -60,6 +65,21 @@ class Flake8Result(NamedTuple):
         return [line for line in self.stderr.splitlines() if line.strip()]
 
 
+def as_python_3_11_numbers_it(path: Path) -> dict[int, int]:
+    """Line -> first line, for the later lines of each multi-line list, set or dict comprehension,
+    on Python 3.12+: there (PEP 709) a comprehension runs in the frame around it, and what it runs
+    is seen on its own lines; before, on its first line, where flake8 reports it and the profile
+    stores it. Empty before 3.12."""
+    if sys.version_info < (3, 12):
+        return {}
+    first: dict[int, int] = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp)) and node.end_lineno is not None:
+            for line in range(node.lineno + 1, node.end_lineno + 1):
+                first[line] = min(first.get(line, node.lineno), node.lineno)
+    return first
+
+
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
     """Write ``files`` (relative path -> text or bytes) under ``root``."""
     for name, content in files.items():
@@ -96,18 +116,20 @@ def run_flake8(
     *args: str,
     isolated: bool = True,
     paths: tuple[str, ...] | None = None,
+    launcher: tuple[str, ...] = ("-m", "flake8"),
 ) -> Flake8Result:
     """Write ``files`` into ``tmp_path`` and run ``python -m flake8`` there.
 
     With ``isolated`` (the default) flake8 gets ``--isolated`` and reads no
     configuration file; pass ``isolated=False`` to test configuration files.
     ``paths`` are the arguments to check (default: every file written that ends
-    in ``.py``, or ``.`` when there is none).
+    in ``.py``, or ``.`` when there is none). ``launcher`` is what follows the
+    interpreter on the command line in place of ``-m flake8``.
     """
     write_files(tmp_path, files)
     if paths is None:
         paths = tuple(sorted(name for name in files if name.endswith(".py"))) or (".",)
-    command = [sys.executable, "-m", "flake8", *(["--isolated"] if isolated else []), *args, *paths]
+    command = [sys.executable, *launcher, *(["--isolated"] if isolated else []), *args, *paths]
     completed = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, env=flake8_env(), timeout=120, check=False
     )
@@ -160,6 +182,21 @@ def write_database(directory: Path, database: str, filename: str, figures: dict[
     for run in (isolated, profile):
         if run.modules or run.statements or run.queries or run.imports:
             costdb.write_run(directory / database, run)
+
+
+@pytest.fixture
+def read_only() -> Iterator[ReadOnly]:
+    """``costdb.open_read_only``, its connections closed when the test ends (from Python 3.13 a
+    connection that is never closed is a ``ResourceWarning``, an error here)."""
+    opened: list[sqlite3.Connection] = []
+
+    def open_read_only(path: str | os.PathLike[str]) -> sqlite3.Connection:
+        opened.append(costdb.open_read_only(path))
+        return opened[-1]
+
+    yield open_read_only
+    for connection in opened:
+        connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -25,17 +25,24 @@ matters for rules that report once per module, such as IMC501). A module's own
 ``# flake8-options:`` line adds to the shared one, and a ``# filename: NAME``
 line gives it the file name it is checked under (``setup.py``, ``tests/test_x.py``),
 and a ``# measured: {...}`` line a real cost database with those figures (see
-:func:`write_database`);
+:func:`write_database`); a ``# python: >=3.12`` line (clauses ``<``, ``<=``,
+``>``, ``>=``, ``==`` on ``3.X``, comma-separated) says which Pythons the
+module is for: syntax they alone parse, or what their annotations do. Before
+the first module it is the whole file's, which is skipped on other Pythons;
+``# python: >=3.14`` files are also run on older Pythons as 3.14 would, with
+PEP 649's lazy annotations (the only difference the plugin sees) forced on;
 modules with the same options are written into one directory, so that a
 module can be a package's ``__init__.py`` or the test that patches another.
 """
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import re
 import shlex
+import sys
 import tempfile
 import tokenize
 from collections import Counter
@@ -59,6 +66,10 @@ _OPTIONS = r"^#\s*flake8-options:(?P<options>.*)$"
 _MODULE = r"^#\s*module:(?P<label>.*)$"
 _FILENAME = r"^#\s*filename:\s*(?P<name>\S+)\s*$"
 _MEASURED = r"^#\s*measured:\s*(?P<figures>\{.*\})\s*$"
+_PYTHON = r"^#\s*python:\s*(?P<spec>.+?)\s*$"
+_CLAUSE = r"^(?P<op><=|>=|==|<|>)\s*(?P<major>\d+)\.(?P<minor>\d+)$"
+#: The first Python whose annotations are lazy (PEP 649).
+LAZY_ANNOTATIONS = (3, 14)
 _EXPECTATION = r"^#\s*(?:IMC\d{3}\b|silent\s+known-bug:)"
 _CODE = r'\s*(?P<code>IMC\d{3})(?::(?P<col>\d+))?(?P<fragments>(?:\s+"[^"]*")*)'
 _FRAGMENT = r'"([^"]*)"'
@@ -93,6 +104,11 @@ class Module:
     filename: str | None = None
     #: What a cost database measured for this module (see :func:`write_database`).
     measured: dict[str, Any] | None = None
+    #: The Pythons this module is for (``# python:``), ``""`` for every one.
+    python: str = ""
+
+    def runs_on(self, version: tuple[int, int]) -> bool:
+        return python_matches(self.python, version)
 
 
 @dataclass
@@ -111,6 +127,73 @@ class Case:
             for line in module.lines.values():
                 if line.bug is not None:
                     yield module, line
+
+
+def python_matches(spec: str, version: tuple[int, int]) -> bool:
+    """Whether Python ``version`` satisfies ``spec`` (``>=3.12``, ``>=3.12, <3.14``; ``""``: any)."""
+    for clause in filter(None, (part.strip() for part in spec.split(","))):
+        match = re.match(_CLAUSE, clause)
+        if match is None:
+            raise ValueError(f"cannot read the Python version clause {clause!r}")
+        wanted = (int(match["major"]), int(match["minor"]))
+        holds = {
+            "<": version < wanted, "<=": version <= wanted, ">": version > wanted, ">=": version >= wanted,
+            "==": version == wanted,
+        }[match["op"]]  # fmt: skip
+        if not holds:
+            return False
+    return True
+
+
+def file_python(path: Path) -> str:
+    """The ``# python:`` requirement of a whole case file (before its first module), read line by line:
+    a file for newer Pythons may not tokenize on this one."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.match(_MODULE, line.strip()):
+            break
+        match = re.match(_PYTHON, line.strip())
+        if match:
+            return match["spec"]
+    return ""
+
+
+#: flake8 as Python 3.14 runs it, as far as the plugin can tell: PEP 649's lazy annotations, no disk cache
+#: (its entries would be another Python's).
+AS_PYTHON_3_14 = (
+    "-c",
+    "import os, sys; os.environ['IMPORT_COST_CACHE_DIR'] = 'off';"
+    " import flake8_import_cost.importtime as walker; walker._EAGER_ANNOTATIONS_BY_DEFAULT = False;"
+    " from flake8.main.cli import main; sys.exit(main())",
+)
+
+
+def running_python() -> tuple[int, int]:
+    return (sys.version_info[0], sys.version_info[1])
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+def checked_as(spec: str, text: str) -> tuple[int, int] | None:
+    """The Python that code for the Pythons ``spec`` is checked as: this one, or 3.14 (lazy annotations
+    forced on) when the code is for 3.14 and this Python parses it; ``None``: not here."""
+    if python_matches(spec, running_python()):
+        return running_python()
+    if python_matches(spec, LAZY_ANNOTATIONS) and _parses(text):
+        return LAZY_ANNOTATIONS
+    return None
+
+
+def case_param(path: Path) -> Any:
+    """``path`` as a test parameter, skipped on the Pythons it is not for."""
+    spec = file_python(path)
+    here = checked_as(spec, path.read_text(encoding="utf-8"))
+    return pytest.param(path, id=path.stem, marks=pytest.mark.skipif(here is None, reason=f"for Python {spec}"))
 
 
 def parse_expectation(comment: str, number: int, where: str) -> Line | None:
@@ -149,14 +232,18 @@ def parse_case(path: Path) -> Case:
             comments[token.start[0]] = token.string
 
     shared_options: list[str] = []
+    shared_python: list[str] = []
     starts: list[tuple[int, str]] = []  # (first line, label) of each module
     for number, comment in sorted(comments.items()):
         marker = re.match(_MODULE, comment)
         options_line = re.match(_OPTIONS, comment)
+        python_line = re.match(_PYTHON, comment)
         if marker:
             starts.append((number, marker["label"].strip()))
         elif options_line and not starts:
             shared_options.extend(shlex.split(options_line["options"]))
+        elif python_line and not starts:
+            shared_python.append(python_line["spec"])
     end_of_file = len(source_lines) + 1
     preamble_end = starts[0][0] if starts else end_of_file
     spans = [
@@ -176,9 +263,13 @@ def parse_case(path: Path) -> Case:
             ),
         )
         options = list(shared_options)
+        python = list(shared_python)
         for number, comment in sorted(comments.items()):
             if number not in keep:
                 continue
+            python_line = re.match(_PYTHON, comment)
+            if python_line and number >= first and starts:
+                python.append(python_line["spec"])
             options_line = re.match(_OPTIONS, comment)
             if options_line and number >= first and starts:
                 options.extend(shlex.split(options_line["options"]))
@@ -193,6 +284,7 @@ def parse_case(path: Path) -> Case:
             if expectation is not None:
                 module.lines[number] = expectation
         module.options = tuple(options)
+        module.python = ", ".join(python)
         modules.append(module)
     return Case(path, modules)
 
@@ -202,12 +294,16 @@ def run_case(path: Path) -> dict[str, tuple[list[Reported], str, int]]:
     """Run flake8 on every module of a case: label -> (findings, stderr, exit code)."""
     case = parse_case(path)
     results: dict[str, tuple[list[Reported], str, int]] = {}
-    groups: dict[tuple[str, ...], list[tuple[str, Module]]] = {}
+    groups: dict[tuple[tuple[int, int], tuple[str, ...]], list[tuple[str, Module]]] = {}
     for index, module in enumerate(case.modules):
         filename = f"{case.name}.py" if len(case.modules) == 1 else f"{case.name}_{index:02d}.py"
+        python = checked_as(module.python, module.text)
+        if python is None:
+            continue
         # Modules with the same options share a directory (a package and its modules, a test and the module it patches).
-        groups.setdefault(module.options, []).append((module.filename or filename, module))
-    for options, members in groups.items():
+        groups.setdefault((python, module.options), []).append((module.filename or filename, module))
+    for (python, options), members in groups.items():
+        launcher = AS_PYTHON_3_14 if python >= LAZY_ANNOTATIONS > running_python() else ("-m", "flake8")
         names = [name for name, _ in members]
         assert len(names) == len(set(names)), f"{case.name}: two modules named alike in one directory: {names}"
         with tempfile.TemporaryDirectory() as directory:
@@ -215,7 +311,8 @@ def run_case(path: Path) -> dict[str, tuple[list[Reported], str, int]]:
                 if module.measured is not None:
                     database = next(o for o in module.options if o.startswith("--import-cost-db=costs-"))
                     write_database(Path(directory), database.partition("=")[2], name, module.measured)
-            result = run_flake8(Path(directory), {name: m.text for name, m in members}, *BASE_OPTIONS, *options)
+            files = {name: m.text for name, m in members}
+            result = run_flake8(Path(directory), files, *BASE_OPTIONS, *options, launcher=launcher)
             for name, module in members:
                 found = [f for f in result.findings if Path(f.path).as_posix().removeprefix("./") == name]
                 results[module.label] = (found, result.stderr, result.returncode)
@@ -252,13 +349,15 @@ def _check_lines(module: Module, found: list[Reported], numbers: set[int]) -> li
     return problems
 
 
-@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [case_param(path) for path in CASE_FILES])  # noqa: IMC402 (read at collection)
 def test_case_file(path: Path) -> None:
     """Every line of the case file reports exactly what its comment says."""
     case = parse_case(path)
     results = run_case(path)
     problems: list[str] = []
     for module in case.modules:
+        if module.label not in results:
+            continue  # for other Pythons
         found, stderr, returncode = results[module.label]
         prefix = f"[module {module.label}] " if module.label else ""
         assert stderr == "", f"{prefix}flake8 wrote to stderr:\n{stderr}"
@@ -274,11 +373,15 @@ def test_case_file(path: Path) -> None:
 def _bug_params() -> list[object]:
     params: list[object] = []
     for path in CASE_FILES:
+        if checked_as(file_python(path), path.read_text(encoding="utf-8")) is None:
+            continue
         try:
             case = parse_case(path)
         except ValueError:
             continue  # test_case_file reports the unreadable comment
         for module, line in case.bugs():
+            if checked_as(module.python, module.text) is None:
+                continue
             params.append(
                 pytest.param(
                     path,
@@ -314,7 +417,7 @@ def test_every_rule_has_a_case_file(code: str) -> None:
     assert code in codes
 
 
-@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [case_param(path) for path in CASE_FILES])  # noqa: IMC402 (read at collection)
 def test_case_file_has_flagged_and_silent_lines(path: Path) -> None:
     """A case file is useful only with lines that must be reported and code that must not."""
     case = parse_case(path)
@@ -363,3 +466,24 @@ def test_modules_keep_line_numbers(tmp_path: Path) -> None:
     assert first.options == ("--import-cost-codegen-ms=1",)
     assert second.options == ("--import-cost-codegen-ms=1", "--import-cost-max-iterations=5")
     assert list(first.lines) == [4] and not second.lines
+
+
+def test_python_requirements(tmp_path: Path) -> None:
+    """``# python:`` lines: clauses on ``3.X``; a file's applies to its modules, a module's to itself."""
+    assert python_matches("", (3, 10)) and python_matches(">=3.12", (3, 13)) and not python_matches(">=3.12", (3, 11))
+    assert python_matches(">=3.12, <3.14", (3, 13)) and not python_matches(">=3.12, <3.14", (3, 14))
+    assert python_matches("==3.11", (3, 11)) and python_matches(">3.10", (3, 11)) and python_matches("<=3.10", (3, 10))
+    with pytest.raises(ValueError):
+        python_matches(">= three", (3, 11))
+    path = tmp_path / "versions.py"
+    path.write_text(
+        "# python: >=3.10\nimport re\n# module: old\n# python: <3.14\nA = 1\n# module: new\n# python: >=3.14\nB = 2\n",
+        encoding="utf-8",
+    )
+    old, new = parse_case(path).modules
+    assert file_python(path) == ">=3.10"
+    assert (old.python, new.python) == (">=3.10, <3.14", ">=3.10, >=3.14")
+    assert old.runs_on((3, 13)) and not old.runs_on((3, 14)) and new.runs_on((3, 14))
+    # Code for 3.14 that this Python parses is checked as 3.14 would check it; code it cannot parse is not.
+    assert checked_as(new.python, new.text) == ((3, 14) if running_python() < (3, 14) else running_python())
+    assert (checked_as(">=3.14", "type X = int\n") is None) == (running_python() < (3, 12))

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from conftest import ReadOnly
 
 from flake8_import_cost import costdb
 from flake8_import_cost.costdb import CostDBError, ImportEdge, ModuleTiming, Query, Run, Spread, StatementTiming
@@ -38,7 +40,7 @@ def test_spread_statistics() -> None:
         Spread([])
 
 
-def test_write_and_read_back(tmp_path: Path) -> None:
+def test_write_and_read_back(tmp_path: Path, read_only: ReadOnly) -> None:
     db = tmp_path / "costs.db"
     run = _run(tmp_path, "profile", target="")
     run.total_samples = [100_000, 120_000, 110_000]
@@ -46,7 +48,7 @@ def test_write_and_read_back(tmp_path: Path) -> None:
     run.imports.append(ImportEdge(0, "numpy", str(tmp_path / "shop" / "views.py"), 3, True))
     run.queries.append(Query(0, "SELECT 1", 250.0, "django", str(tmp_path / "shop" / "views.py"), 9))
     run_id = costdb.write_run(db, run)
-    connection = costdb.open_read_only(db)
+    connection = read_only(db)
     latest = costdb.latest_run(connection, "profile")
     assert latest is not None and latest["id"] == run_id
     assert latest["total_us"] == 110_000 and latest["project_root"] == str(tmp_path)
@@ -62,28 +64,28 @@ def test_write_and_read_back(tmp_path: Path) -> None:
     assert costdb.latest_run(connection, "profile", minor="2.7") is None
 
 
-def test_every_run_is_kept(tmp_path: Path) -> None:
+def test_every_run_is_kept(tmp_path: Path, read_only: ReadOnly) -> None:
     db = tmp_path / "costs.db"
     first = costdb.write_run(db, _run(tmp_path))
     second = costdb.write_run(db, _run(tmp_path))
-    connection = costdb.open_read_only(db)
+    connection = read_only(db)
     assert [row["id"] for row in connection.execute("SELECT id FROM runs ORDER BY id")] == [first, second]
     latest = costdb.latest_run(connection, "measure")
     assert latest is not None and latest["id"] == second
     connection.close()
     assert costdb.delete_runs(db, [first]) == 1
-    connection = costdb.open_read_only(db)
+    connection = read_only(db)
     assert connection.execute("SELECT COUNT(*) FROM modules").fetchone()[0] == 2  # the first run's rows went with it
 
 
-def test_a_failing_writer_leaves_nothing(tmp_path: Path) -> None:
+def test_a_failing_writer_leaves_nothing(tmp_path: Path, read_only: ReadOnly) -> None:
     db = tmp_path / "costs.db"
     costdb.write_run(db, _run(tmp_path))
     broken = _run(tmp_path)
     broken.modules.append(broken.modules[0])  # the same module twice: the insert fails half-way
     with pytest.raises(CostDBError, match="UNIQUE constraint failed"):
         costdb.write_run(db, broken)
-    connection = costdb.open_read_only(db)
+    connection = read_only(db)
     assert connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
     assert connection.execute("SELECT COUNT(*) FROM modules").fetchone()[0] == 2
 
@@ -92,7 +94,7 @@ def test_the_file_at_rest_is_one_file(tmp_path: Path) -> None:
     db = tmp_path / "costs.db"
     costdb.write_run(db, _run(tmp_path))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["costs.db"]
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert connection.execute("PRAGMA application_id").fetchone()[0] == costdb.APPLICATION_ID
         assert connection.execute("PRAGMA user_version").fetchone()[0] == costdb.SCHEMA_VERSION
@@ -113,7 +115,7 @@ def test_stored_paths(tmp_path: Path) -> None:
 
 
 def _sqlite_file(path: Path, *statements: str) -> Path:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection, connection:
         for statement in statements:
             connection.execute(statement)
     return path
@@ -143,14 +145,14 @@ def test_bad_files_for_readers(tmp_path: Path, make: object, message: str) -> No
     assert message in str(raised.value) and "\n" not in str(raised.value)
 
 
-def test_truncated_file(tmp_path: Path) -> None:
+def test_truncated_file(tmp_path: Path, read_only: ReadOnly) -> None:
     db = tmp_path / "costs.db"
     for _ in range(20):
         costdb.write_run(db, _run(tmp_path))
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 3])
     with pytest.raises(CostDBError) as raised:
-        connection = costdb.open_read_only(db)
+        connection = read_only(db)
         connection.execute("SELECT * FROM modules").fetchall()
     assert "\n" not in str(raised.value)
 
@@ -207,10 +209,10 @@ def test_a_file_deleted_or_replaced_while_it_is_written(tmp_path: Path, how: str
         f"{db}: deleted or replaced by another program while it was written: nothing written is in it"
     )
     if how == "replaced":  # the file that took its name holds what it held, and nothing of the other
-        connection = costdb.open_read_only(db)
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
-        assert connection.execute("SELECT COUNT(*) FROM failures").fetchone()[0] == 0
+        with closing(costdb.open_read_only(db)) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+            assert connection.execute("SELECT COUNT(*) FROM failures").fetchone()[0] == 0
 
 
 WRITER = textwrap.dedent(
@@ -270,7 +272,7 @@ def test_writer_in_a_missing_directory(tmp_path: Path) -> None:
     assert str(raised.value).endswith("/no/such/dir/costs.db: its directory does not exist")
 
 
-def test_concurrent_writers_both_land(tmp_path: Path) -> None:
+def test_concurrent_writers_both_land(tmp_path: Path, read_only: ReadOnly) -> None:
     """Two processes write 20 runs each into one file at the same time: all 40 land."""
     db = tmp_path / "costs.db"
     script = textwrap.dedent(
@@ -285,12 +287,12 @@ def test_concurrent_writers_both_land(tmp_path: Path) -> None:
     )
     writers = [subprocess.Popen([sys.executable, "-c", script, name]) for name in ("a", "b")]
     assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
-    connection = costdb.open_read_only(db)
+    connection = read_only(db)
     commands = [row[0] for row in connection.execute("SELECT command FROM runs")]
     assert sorted(commands) == ['["a"]'] * 20 + ['["b"]'] * 20
 
 
-def test_a_reader_waits_out_a_writer_then_reports_the_lock(tmp_path: Path) -> None:
+def test_a_reader_waits_out_a_writer_then_reports_the_lock(tmp_path: Path, read_only: ReadOnly) -> None:
     db = tmp_path / "costs.db"
     costdb.write_run(db, _run(tmp_path))
     holder = sqlite3.connect(db, isolation_level=None)
@@ -301,4 +303,4 @@ def test_a_reader_waits_out_a_writer_then_reports_the_lock(tmp_path: Path) -> No
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert costdb.open_read_only(db).execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+    assert read_only(db).execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import OUTPUT_LINE, flake8_env
+from conftest import OUTPUT_LINE, as_python_3_11_numbers_it, flake8_env
 
 PROJECT = Path(__file__).parent / "djangoproject"
 RUNNER = PROJECT / "run_oracle.py"
@@ -70,8 +70,11 @@ def oracle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:  # type
 
 @pytest.fixture(scope="module")
 def observed(oracle: dict[str, list]) -> set[Line]:  # type: ignore[type-arg]
-    """The import-time lines where Django ran SQL or opened a database connection."""
-    return {(path, line) for path, line, _ in oracle["events"]}
+    """The import-time lines where Django ran SQL or opened a database connection, as Python 3.11
+    numbers them (see :func:`as_python_3_11_numbers_it`)."""
+    paths = {path for path, _, _ in oracle["events"]}
+    lines = {path: as_python_3_11_numbers_it(PROJECT / path) for path in paths}
+    return {(path, lines[path].get(line, line)) for path, line, _ in oracle["events"]}
 
 
 @pytest.fixture(scope="module")

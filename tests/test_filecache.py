@@ -122,3 +122,17 @@ def test_runs_at_once_with_jobs_share_one_cache(tmp_path: Path) -> None:
         assert sorted(line.split(" open()")[0] for line in stdout.splitlines()) == expected
     assert len(entries(cache, "summary")) == 1
     assert not list(cache.rglob("*.tmp"))
+
+
+def test_each_python_keeps_its_own_entries(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Two Pythons share one cache folder (and an editable install, one plugin): what one parsed is not
+    the other's (a ``type`` statement is a syntax error before 3.12, annotations are lazy from 3.14)."""
+    from flake8_import_cost import filecache
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(filecache, "_code", None)
+    filecache.write("summary", "app/data.py", b"type Frame = list[int]\n", {"found": []})
+    assert filecache.read("summary", "app/data.py", b"type Frame = list[int]\n") == {"found": []}
+    monkeypatch.setattr(filecache, "_code", None)
+    monkeypatch.setattr(filecache, "interpreter", lambda: "cpython 3.99")
+    assert filecache.read("summary", "app/data.py", b"type Frame = list[int]\n") is None

@@ -493,6 +493,14 @@ def test_type_checking_needs_lazy_annotations(tmp_path: Path) -> None:
     check_noop(tmp_path, "import numpy as np\n\nX: np.ndarray\n", "eager-annotation")
 
 
+def test_target_3_14_keeps_the_annotations_a_class_is_built_from(tmp_path: Path) -> None:
+    """PEP 649 defers annotations, but a ``NamedTuple`` reads its own when the class is built."""
+    source = "import numpy as np\nfrom typing import NamedTuple\n\n\nclass Row(NamedTuple):\n    a: np.ndarray\n"
+    check_noop(tmp_path, source, "eager-annotation", "read when its class or function is defined (line 6)",
+               target=(3, 14))  # fmt: skip
+    check_noop(tmp_path, source, "eager-annotation", "or fix for --target-version 3.14")
+
+
 def test_runtime_uses_of_an_annotation_stay(tmp_path: Path) -> None:
     """``cast(X, ...)`` and ``isinstance`` read the name at run time: in a function, it is deferred there."""
     check_transformed(

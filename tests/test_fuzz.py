@@ -64,6 +64,7 @@ _SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @settings(_SETTINGS, max_examples=200)
 @given(source=hypothesmith.from_grammar())
 @example(source="import re\n@(lambda f: f)\ndef f(x=re.compile('a')): ...\nf()\n")
@@ -74,6 +75,7 @@ def test_rules_never_fail_on_grammatical_source(source: str, capsys: pytest.Capt
     check(source, capsys)
 
 
+@pytest.mark.slow
 @settings(_SETTINGS, max_examples=30)
 @given(source=hypothesmith.from_node())
 def test_rules_never_fail_on_generated_trees(source: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,9 +16,11 @@ from flake8_import_cost.importtime import ImportTime
 from flake8_import_cost.names import Names
 
 
-def walk(source: str) -> ImportTime:
+def walk(source: str, *, lazy_annotations: bool = False) -> ImportTime:
+    """The walker over ``source``, with the annotations of Python before 3.14 unless
+    ``lazy_annotations`` (PEP 649), whatever Python runs the tests."""
     tree = ast.parse(textwrap.dedent(source))
-    return ImportTime(tree, Names(tree))
+    return ImportTime(tree, Names(tree), lazy_annotations=lazy_annotations)
 
 
 def calls(walker: ImportTime) -> dict[str, list[Where]]:
@@ -87,6 +89,60 @@ def test_lazy_annotations_do_not_run() -> None:
         """
     )
     assert calls(walker) == {}
+
+
+def test_pep_649_annotations_run_only_where_they_are_read() -> None:
+    """Python 3.14+: annotations are evaluated on first use, so none runs at import, but for those
+    of the classes and functions that a decorator or base class reads when they are defined."""
+    source = """
+        import dataclasses
+        from typing import NamedTuple, TypedDict
+
+        import attrs
+        import pydantic
+
+        def function(arg: in_signature()) -> returned():
+            pass
+
+        MODULE: module_annotation() = None
+
+        class Plain:
+            field: plain_field()
+
+        @dataclasses.dataclass
+        class Data:
+            field: dataclass_field() = dataclass_default()
+
+        class Row(NamedTuple):
+            field: named_tuple_field()
+
+        class Options(TypedDict):
+            field: typed_dict_field()
+
+        @attrs.define
+        class Point:
+            x: attrs_field()
+
+        class Model(pydantic.BaseModel):
+            field: model_field()
+
+        class SubModel(Model):
+            field: sub_model_field()
+
+        @pydantic.validate_call
+        def validated(arg: validated_argument()) -> validated_return():
+            pass
+        """
+    lazy = set(calls(walk(source, lazy_annotations=True)))
+    assert lazy == {
+        "dataclass_field", "dataclass_default", "named_tuple_field", "typed_dict_field", "attrs_field", "model_field",
+        "sub_model_field", "validated_argument", "validated_return",
+    }  # fmt: skip
+    eager = set(calls(walk(source)))
+    assert eager == lazy | {"in_signature", "returned", "module_annotation", "plain_field"}
+    future = "from __future__ import annotations\n" + textwrap.dedent(source)
+    for lazy_annotations in (False, True):  # strings, whatever the Python
+        assert set(calls(walk(future, lazy_annotations=lazy_annotations))) == {"dataclass_default"}
 
 
 def test_blocks_that_never_run_at_import() -> None:

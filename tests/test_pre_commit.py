@@ -21,7 +21,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PRE_COMMIT = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
 
-pytestmark = pytest.mark.skipif(PRE_COMMIT is None or shutil.which("git") is None, reason="needs pre-commit and git")
+pytestmark = [
+    pytest.mark.skipif(PRE_COMMIT is None or shutil.which("git") is None, reason="needs pre-commit and git"),
+    pytest.mark.slow,  # pre-commit builds the hooks' environments, from the package index
+]
 
 MODULE = "import json\n\n\ndef dump(value):\n    return json.dumps(value)\n"
 

@@ -23,10 +23,11 @@ import textwrap
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import write_files
+from conftest import ReadOnly, as_python_3_11_numbers_it, write_files
 
 from flake8_import_cost import costdb
 
@@ -47,8 +48,8 @@ def _profile(root: Path, *arguments: str, timeout: float = 300) -> subprocess.Co
     )
 
 
-def _latest(db: Path) -> tuple[sqlite3.Connection, Row]:
-    connection = costdb.open_read_only(db)
+def _latest(db: Path, read_only: ReadOnly) -> tuple[sqlite3.Connection, Row]:
+    connection = read_only(db)
     run = costdb.latest_run(connection, "profile", minor=connection.execute(
         "SELECT python_minor FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0])
     assert run is not None
@@ -89,12 +90,14 @@ def captured(django_project: Path) -> list[list[object]]:
 
 
 @pytest.fixture(scope="module")
-def profiled(django_project: Path) -> tuple[sqlite3.Connection, Row]:
+def profiled(django_project: Path) -> Iterator[tuple[sqlite3.Connection, Row]]:
     """One stored profile of the project's start-up."""
     result = _profile(django_project, "--django-settings", "site_conf.settings", "--repeat", "1")
     assert result.returncode == 0, result.stderr
     assert "wrote run" in result.stdout
-    return _latest(django_project / "profile.db")
+    connection, run = _latest(django_project / "profile.db", costdb.open_read_only)
+    yield connection, run
+    connection.close()
 
 
 def test_every_query_django_ran_is_stored_at_its_line(
@@ -105,7 +108,8 @@ def test_every_query_django_ran_is_stored_at_its_line(
         (row["sql"], row["path"], row["line"])
         for row in connection.execute("SELECT * FROM queries WHERE run_id = ? AND source = 'django'", (run["id"],))
     )
-    expected = Counter((sql, path, line) for sql, path, line, _ in captured)
+    numbers = {path: as_python_3_11_numbers_it(PROJECT / path) for _, path, _, _ in captured if path}
+    expected = Counter((sql, path, numbers[path].get(line, line) if path else line) for sql, path, line, _ in captured)
     assert len(expected) >= 7, "the project's start-up should run queries in many places"
     missing = expected - stored
     recall = 1 - sum(missing.values()) / sum(expected.values())
@@ -255,24 +259,54 @@ def _interpreter(tracer: str) -> str | None:
     minors = range(12, 16) if tracer == "sys.monitoring" else range(10, 12)
     if sys.version_info.minor in minors:
         return sys.executable
-    for minor in minors:
-        candidates = [shutil.which(f"python3.{minor}") or ""]
-        candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/3.{minor}.*/bin/python3.{minor}")))
-        usable = [c for c in candidates if c and "shims" not in c and os.access(c, os.X_OK)]
-        if usable:
-            return usable[0]
-    return None
+    return next(filter(None, map(_python, minors)), None)
+
+
+@functools.cache
+def _python(minor: int) -> str | None:
+    """Python 3.``minor``: this one, or ``python3.X`` on the path, or pyenv's."""
+    if sys.version_info.minor == minor:
+        return sys.executable
+    candidates = [shutil.which(f"python3.{minor}") or ""]
+    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/3.{minor}.*/bin/python3.{minor}")))
+    usable = [c for c in candidates if c and "shims" not in c and os.access(c, os.X_OK)]
+    return usable[0] if usable else None
+
+
+#: A class body that sets its own ``__class__`` (as Django's ``LazyObject`` does) and has the
+#: ``__class__`` cell of ``super()``.
+PROXY_MODULE = """\
+class Proxy:
+    __class__ = property(lambda self: int)
+
+    def method(self):
+        return super().method()
+
+
+assert isinstance(Proxy(), int), "the class body lost its __class__"
+"""
+
+
+def test_tracing_keeps_a_class_body_that_sets_its_own_class(tmp_path: Path) -> None:
+    """Python 3.10's trace functions copy a frame's cells into its locals at every event, which deletes
+    such a body's ``__class__``: the profile leaves the body untraced there, and the program works."""
+    python = _python(10)
+    if python is None:
+        pytest.skip("no Python 3.10 on this machine")
+    write_files(tmp_path, {"proxymod.py": PROXY_MODULE})
+    result = _profile(tmp_path, "--module", "proxymod", "--repeat", "1", "--python", python)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("tracer", ["sys.settrace", "sys.monitoring"])
-def test_module_mode_with_each_tracer(tmp_path: Path, tracer: str) -> None:
+def test_module_mode_with_each_tracer(tmp_path: Path, tracer: str, read_only: ReadOnly) -> None:
     python = _interpreter(tracer)
     if python is None:
         pytest.skip(f"no Python on this machine traces with {tracer}")
     write_files(tmp_path, {"slowmod.py": SLOW_MODULE, "helper.py": HELPER})
     result = _profile(tmp_path, "--module", "slowmod", "--repeat", "1", "--python", python)
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     statements = {row["line"]: row for row in connection.execute(
         "SELECT * FROM statements WHERE run_id = ? AND path = 'slowmod.py'", (run["id"],))}  # fmt: skip
     assert max(statements, key=lambda line: statements[line]["inclusive_us"]) == 5
@@ -288,7 +322,7 @@ def test_module_mode_with_each_tracer(tmp_path: Path, tracer: str) -> None:
     assert run["python_version"] == version and json.loads(run["details"])["tracer"] == tracer
 
 
-def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path) -> None:
+def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path, read_only: ReadOnly) -> None:
     write_files(tmp_path, {
         "tool.py": "import sys\n\nimport helper\n\nassert sys.argv == ['tool.py', 'a', '--b'], sys.argv\n"
                    "print(helper.twice(2))\nraise SystemExit(0)\n",
@@ -296,7 +330,7 @@ def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path) -> None:
     })  # fmt: skip
     result = _profile(tmp_path, "--repeat", "1", "--", "tool.py", "a", "--b")
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     assert run["target"] == "tool.py a --b"
     rows = connection.execute("SELECT module FROM statements WHERE run_id = ?", (run["id"],))
     modules = {row["module"] for row in rows}
@@ -306,7 +340,7 @@ def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path) -> None:
     assert tuple(edge) == ("tool.py", 3, 1)
 
 
-def test_command_mode_runs_a_module_like_python_m(tmp_path: Path) -> None:
+def test_command_mode_runs_a_module_like_python_m(tmp_path: Path, read_only: ReadOnly) -> None:
     write_files(tmp_path, {
         "tools/__init__.py": "",
         "tools/cli.py": "import sys\n\nimport helper\n\nif sys.argv[1:] != ['--name', 'x']:\n"
@@ -315,7 +349,7 @@ def test_command_mode_runs_a_module_like_python_m(tmp_path: Path) -> None:
     })  # fmt: skip
     result = _profile(tmp_path, "--repeat", "1", "--", "-m", "tools.cli", "--name", "x")
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     assert run["target"] == "-m tools.cli --name x"
     lines = {row["line"] for row in connection.execute(
         "SELECT line FROM statements WHERE run_id = ? AND path = 'tools/cli.py'", (run["id"],))}  # fmt: skip
@@ -392,7 +426,7 @@ def test_a_start_up_that_dies_is_one_line(tmp_path: Path, source: str, message: 
     assert not (tmp_path / "profile.db").exists()
 
 
-def test_a_noisy_start_up_that_leaves_a_child_behind(tmp_path: Path) -> None:
+def test_a_noisy_start_up_that_leaves_a_child_behind(tmp_path: Path, read_only: ReadOnly) -> None:
     """Megabytes on both streams, lines that look like -X importtime records and a forked child that
     would outlive the start-up: the run is stored, the noise is not, and the child is stopped."""
     write_files(tmp_path, {
@@ -416,7 +450,7 @@ def test_a_noisy_start_up_that_leaves_a_child_behind(tmp_path: Path) -> None:
     result = _profile(tmp_path, "--module", "noisy", "--repeat", "1")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and len(result.stdout) < 10_000
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     names = {row["name"] for row in connection.execute("SELECT name FROM modules WHERE run_id = ?", (run["id"],))}
     assert {"noisy", "helper"} <= names and "fake_module" not in names
     pids = [int(pid) for pid in (tmp_path / "forked.pids").read_text().split()]
@@ -467,7 +501,7 @@ def test_usage_errors_are_one_line(tmp_path: Path, arguments: tuple[str, ...], m
     importlib.util.find_spec("distutils") is None,
     reason="examples/catalog/views.py imports distutils; Python 3.12+ has it only with setuptools",
 )
-def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None:
+def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path, read_only: ReadOnly) -> None:
     examples = Path(__file__).resolve().parent.parent / "examples"
     root = tmp_path / "examples"
     shutil.copytree(examples, root, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
@@ -478,7 +512,7 @@ def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None
         assert result.returncode == 0, result.stderr
     result = _profile(root, "--django-settings", "shop.settings", "--repeat", "1")
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(root / "profile.db")
+    connection, run = _latest(root / "profile.db", read_only)
     urls = examples / "shop" / "urls.py"
     queries = [(row["path"], row["line"]) for row in connection.execute(
         "SELECT path, line FROM queries WHERE run_id = ? ORDER BY seq", (run["id"],))]  # fmt: skip
@@ -496,7 +530,7 @@ def test_the_example_project_profiles_as_its_readme_says(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("tracer", ["sys.settrace", "sys.monitoring"])
-def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str) -> None:
+def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str, read_only: ReadOnly) -> None:
     """``class NoData(Base, name="NO_DATA")`` (psycopg 3 does this) reaches ``__init_subclass__``
     unchanged: the profiler's ``__build_class__`` takes its own arguments positionally."""
     python = _interpreter(tracer)
@@ -519,7 +553,24 @@ def test_a_class_statement_may_pass_any_keyword(tmp_path: Path, tracer: str) -> 
     write_files(tmp_path, {"errors.py": source})
     result = _profile(tmp_path, "--module", "errors", "--repeat", "1", "--python", python)
     assert result.returncode == 0, result.stderr
-    connection, run = _latest(tmp_path / "profile.db")
+    connection, run = _latest(tmp_path / "profile.db", read_only)
     lines = {row["line"] for row in connection.execute(
         "SELECT line FROM statements WHERE run_id = ? AND path = 'errors.py'", (run["id"],))}  # fmt: skip
     assert {1, 6, 10} <= lines
+
+
+def test_queries_of_an_inlined_comprehension_are_stored_on_its_first_line(tmp_path: Path) -> None:
+    """Python 3.12+ runs a comprehension in the module's frame (PEP 709): its query is seen on the line of
+    its ``for`` clause, and stored on its first line, as Python 3.11 and flake8 number it."""
+    from flake8_import_cost.measure import profile
+
+    path = tmp_path / "urls.py"
+    path.write_text("ROUTES = [\n    slug\n    for slug in Category.objects.all()\n]\nONE = [x for x in y]\n")
+    assert profile.comprehension_lines(str(path)) == {2: 1, 3: 1, 4: 1}
+    child = profile.ChildRun(
+        traced=False, python_version="3.12.1", implementation="cpython", wall_ns=1, cpu_ns=1, tracer="",
+        loads=[], statements=[], edges=[], queries=[("SELECT 1", 1000, "django", str(path), 3, None, None, None)],
+    )  # fmt: skip
+    assert [query.line for query in profile.queries([child])] == [1]
+    child.python_version = "3.11.7"
+    assert [query.line for query in profile.queries([child])] == [3]

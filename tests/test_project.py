@@ -3,6 +3,7 @@ packages, what its start-up imports, what its test modules patch and import."""
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -162,6 +163,41 @@ def test_what_the_file_imports_of_the_project_is_loaded_with_it(tmp_path: Path) 
     # A module that imports the file back does not count the file's own imports as loaded anyway.
     _files(tmp_path, {"app/cycle.py": "import pandas\nimport app.back\n", "app/back.py": "import app.cycle\n"})
     assert "pandas" not in project.loaded_anyway(str(tmp_path / "app" / "cycle.py"))
+
+
+PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=68"]
+
+[project]
+name = "tool"
+dependencies = ["a = b"]
+
+[project.scripts]
+tool = "tool.cli:main"
+"other-tool" = 'tool.other:run'  # a comment
+ spaced  =  "tool.spaced:go"
+
+[ project . gui-scripts ]
+gui = "tool.gui:App.start"
+
+[[tool.other.tables]]
+fake = "not.a:script"
+"""
+
+
+def test_scripts_are_read_without_tomllib_as_with_it() -> None:
+    """Python 3.10 has no ``tomllib``: the script tables are read line by line there, to the same result."""
+    expected = {
+        "scripts": {"tool": "tool.cli:main", "other-tool": "tool.other:run", "spaced": "tool.spaced:go"},
+        "gui-scripts": {"gui": "tool.gui:App.start"},
+    }
+    assert project._script_tables(PYPROJECT) == expected
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        data = tomllib.loads(PYPROJECT)["project"]
+        assert {table: data[table] for table in expected} == expected
 
 
 def test_console_scripts_are_start_ups(tmp_path: Path) -> None:

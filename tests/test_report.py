@@ -24,6 +24,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -454,7 +455,7 @@ def test_json_report_validates_against_its_shipped_schema(store: Store, kind: st
 
 def test_json_report_holds_everything_the_store_has(store: Store) -> None:
     document = json.loads(json_report.render(store.report(store.profile, findings=FINDINGS)))
-    with sqlite3.connect(store.db) as connection:
+    with closing(sqlite3.connect(store.db)) as connection:
         for table in ("modules", "statements", "imports", "queries", "failures"):
             count = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE run_id = ?", (store.profile,)).fetchone()
             assert len(document[table]) == count[0], table
@@ -749,6 +750,7 @@ def test_the_worklist_in_speedscope(work: WorkProject) -> None:
     assert "flake8_import_cost" not in json.loads(work.report("--format", "speedscope").stdout)
 
 
+@pytest.mark.slow  # a real Chromium
 def test_the_worklist_in_the_page_in_chromium(browser: Any, work: WorkProject, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
@@ -797,6 +799,7 @@ def test_the_worklist_in_the_page_in_chromium(browser: Any, work: WorkProject, t
     assert console_errors(browser) == []
 
 
+@pytest.mark.slow  # a real Chromium
 def test_a_long_worklist_draws_its_first_items_then_the_others_on_demand(
     browser: Any, tmp_path: Path
 ) -> None:
@@ -831,6 +834,11 @@ def _empty_schema(path: Path) -> None:
     costdb.migrate(path)
 
 
+def _sqlite_table(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE t (x)")
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -838,7 +846,7 @@ def _empty_schema(path: Path) -> None:
         (lambda p: p.write_bytes(b"\x00garbage, not SQLite" * 400), "not an SQLite database"),
         (lambda p: p.write_bytes(b""), "empty database"),
         (_empty_schema, "no run measured yet"),
-        (lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(), "not a flake8-import-cost"),
+        (_sqlite_table, "not a flake8-import-cost"),
         (lambda p: p.mkdir(), "is a directory"),
     ],
     ids=["missing", "corrupt", "zero-bytes", "no-run", "foreign", "directory"],
@@ -1113,6 +1121,7 @@ def console_errors(browser: Any) -> list[str]:
     return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
+@pytest.mark.slow  # a real Chromium
 def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -1163,6 +1172,7 @@ def test_the_waterfall_in_chromium(browser: Any, store: Store, tmp_path: Path) -
     assert console_errors(browser) == []
 
 
+@pytest.mark.slow  # a real Chromium
 def test_a_measure_run_page_lists_failures(browser: Any, store: Store, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
@@ -1173,6 +1183,7 @@ def test_a_measure_run_page_lists_failures(browser: Any, store: Store, tmp_path:
     assert console_errors(browser) == []
 
 
+@pytest.mark.slow  # a real Chromium
 def test_hostile_names_are_inert_in_chromium(browser: Any, hostile: Any, tmp_path: Path) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
@@ -1227,6 +1238,7 @@ def all_rows(browser: Any) -> list[tuple[int, str, str]]:
     return [(int(index), str(name), str(width)) for index, name, width in rows]
 
 
+@pytest.mark.slow  # a real Chromium
 def test_the_report_of_a_real_profile_of_the_examples_in_chromium(
     browser: Any, profiled_examples: Path, tmp_path: Path
 ) -> None:

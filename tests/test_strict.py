@@ -234,6 +234,7 @@ CORPORA = {
 SUGGESTED = r"(\d+) of (\d+) modules can be marked strict"
 
 
+@pytest.mark.slow  # flake8 over every module of each corpus, twice
 @pytest.mark.parametrize("corpus_name", sorted(CORPORA))
 def test_suggested_modules_pass_flake8_once_marked(tmp_path: Path, corpus_name: str) -> None:
     corpus = CORPORA[corpus_name]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
+
+import pytest
 
 from flake8_import_cost.importtime import ImportTime
 from flake8_import_cost.names import Names
@@ -75,3 +78,48 @@ def test_lazy_annotations_knob() -> None:
     lazy = NameUsage(tree, ImportTime(tree, names, lazy_annotations=True))
     assert eager.kinds(["np"]) == {"eager"}
     assert lazy.kinds(["np"]) == {"typing"}
+
+
+def test_lazy_annotations_that_a_class_reads_when_built() -> None:
+    """PEP 649: a ``NamedTuple``'s field annotations are evaluated when the class is built, so its
+    names are needed at import (``eager``: the ``__future__`` import would make them strings); a plain
+    class's are not."""
+    source = "import numpy as np\nfrom typing import NamedTuple\n\nclass Row(NamedTuple):\n    a: np.ndarray\n"
+    tree = ast.parse(source)
+    names = Names(tree)
+    assert NameUsage(tree, ImportTime(tree, names, lazy_annotations=True)).kinds(["np"]) == {"eager"}
+    plain = ast.parse(source.replace("(NamedTuple)", ""))
+    assert NameUsage(plain, ImportTime(plain, Names(plain), lazy_annotations=True)).kinds(["np"]) == {"typing"}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 syntax needs Python 3.12")
+def test_type_parameters_and_type_aliases_are_type_hints() -> None:
+    """PEP 695: the value of a ``type`` statement and the bounds of type parameters are evaluated
+    only when asked for, as lazy annotations are."""
+    tree = ast.parse(
+        textwrap.dedent(
+            """\
+            import numpy as np
+            import pandas as pd
+            import scipy
+
+            type Frame = pd.DataFrame
+            type Pair[T: scipy.Thing] = tuple[T, T]
+
+            def first[T: np.ndarray](items: list[T]) -> T:
+                return items[0]
+
+            class Box[T: np.generic]:
+                pass
+            """
+        )
+    )
+    names = Names(tree)
+    usage = NameUsage(tree, ImportTime(tree, names, lazy_annotations=False))
+    assert [usage.kinds([name]) for name in ("np", "pd", "scipy")] == [{"typing"}] * 3
+    found, _ = references(names, "pd", tree)
+    assert [(r.node.lineno, r.typing, r.owner) for r in found] == [(5, True, None)]
+    found, _ = references(names, "np", tree)
+    assert [(r.node.lineno, r.typing, type(r.owner).__name__) for r in found] == [
+        (8, True, "FunctionDef"), (11, True, "ClassDef"),
+    ]  # fmt: skip

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -84,12 +85,12 @@ def _corrupt(path: Path) -> None:
 
 
 def _foreign(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("CREATE TABLE songs (title TEXT)")
 
 
 def _newer(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute(f"PRAGMA application_id = {costdb.APPLICATION_ID}")
         connection.execute("PRAGMA user_version = 99")
         connection.execute("CREATE TABLE runs (id INTEGER)")

@@ -135,6 +135,12 @@ def analyse(finding: Finding, ctx: FixContext, *, lazy: bool = False) -> list[Mo
                 "runtime-annotation", f"{local} is used in an annotation that a framework reads at run time{where}"
             )
         line = ctx.eager_annotation_use(local)
+        if line is not None and ctx.lazy_annotations:
+            return Refused(
+                "eager-annotation",
+                f"{local} is used in an annotation that is read when its class or function is defined (line"
+                f" {line}), at import even with PEP 649: add `from __future__ import annotations` first",
+            )
         if line is not None:
             return Refused(
                 "eager-annotation",

@@ -57,6 +57,30 @@ SIGNATURE_READERS = frozenset(
     {"fastapi", "ninja", "typer", "litestar", "starlite", "strawberry", "cyclopts", "fastmcp", "pydantic"}
 )
 
+#: Base classes that build their subclasses from the annotations of the class body, when the
+#: class is created: with PEP 649 (Python 3.14+) those annotations are evaluated then
+#: (``annotationlib.get_annotations(cls, format=FORWARDREF)`` first tries the real values);
+#: with ``from __future__ import annotations`` the strings are kept and nothing is resolved.
+BUILT_FROM_ANNOTATIONS_BASES = frozenset(
+    {"typing.NamedTuple", "typing_extensions.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict"}
+)
+
+#: Decorators that build their class from its annotations, as :data:`BUILT_FROM_ANNOTATIONS_BASES`
+#: (attrs reads ``cls.__annotations__``; ``dataclasses.dataclass`` is in :data:`RUNTIME_TYPED_DECORATORS`).
+BUILT_FROM_ANNOTATIONS_DECORATORS = frozenset(
+    {
+        "attr.s",
+        "attr.attrs",
+        "attr.define",
+        "attr.frozen",
+        "attr.mutable",
+        "attr.dataclass",
+        "attrs.define",
+        "attrs.frozen",
+        "attrs.mutable",
+    }
+)
+
 #: Calls whose argument is a function whose signature is read at runtime (FastAPI dependencies).
 DEPENDENCY_CALLS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "ninja.Query"})
 

@@ -60,6 +60,11 @@ _CO_OPTIMIZED = 1
 _LINE_COST_BUDGET = 250_000
 #: Bodies smaller than this (bytes of bytecode) cost little whatever their lines.
 _SMALL_CODE = 2000
+#: Before 3.11, every event of a Python trace function copies the frame's cells into its locals
+#: and back: in a class body, the empty ``__class__`` cell (the one ``super()`` reads) deletes
+#: the body's own ``__class__ = ...`` (Django's ``LazyObject`` proxies its class so), so such a
+#: body is not traced.
+_CLOBBERS_CLASS_CELL = sys.version_info < (3, 11)
 #: Modules whose frames run the import machinery, not a program's import statement.
 _MACHINERY = frozenset(
     {"importlib", "importlib._bootstrap", "importlib._bootstrap_external", "importlib.util", "_frozen_importlib",
@@ -111,7 +116,8 @@ class _State:
         #: The raw connection it made, until ``sqlite3.connect`` returns it.
         self.raw_handle: "Any" = None
         self.monitoring_tool = -1
-        #: Bodies not traced because line events in them cost too much: (file, first line).
+        #: Bodies not traced, because line events in them cost too much, or because tracing
+        #: would change what they do (:data:`_CLOBBERS_CLASS_CELL`): (file, first line).
         self.untraced: "list[tuple[str, int]]" = []
         #: The script a ``script`` start-up runs as ``__main__``.
         self.main_path: "str | None" = None
@@ -274,7 +280,11 @@ def _register(code: "CodeType") -> bool:
     while todo:
         body = todo.pop()
         if tool < 0:
-            if body is not code:
+            if body is code:
+                pass
+            elif _CLOBBERS_CLASS_CELL and "__class__" in body.co_cellvars and "__class__" in body.co_names:
+                _S.untraced.append((filename, body.co_firstlineno))
+            else:
                 _S.class_bodies.setdefault(filename, []).append(body)
         elif _line_cost(body) <= _LINE_COST_BUDGET or _in_project(filename):
             _monitoring.set_local_events(tool, body, _LOCAL_EVENTS)
@@ -514,7 +524,7 @@ def _audit(event: str, args: "tuple[Any, ...]") -> None:
                 caller.f_globals is _OUR_GLOBALS or str(caller.f_globals.get("__name__", "")).startswith("sqlite3")
             ):
                 caller = caller.f_back
-            database = os.fspath(args[0]) if isinstance(args[0], (str, bytes, os.PathLike)) else repr(args[0])
+            database = os.fsdecode(args[0]) if isinstance(args[0], (str, bytes, os.PathLike)) else repr(args[0])
             from_django = caller is not None and str(caller.f_globals.get("__name__", "")).startswith(
                 "django.db.backends"
             )

@@ -419,8 +419,44 @@ def queries(children: Sequence[ChildRun]) -> list[costdb.Query]:
     that ran the same queries in the same order."""
     first = children[0].queries
     same = [child.queries for child in children if [q[0] for q in child.queries] == [q[0] for q in first]]
+    inlined = _inlines_comprehensions(children[0].python_version)
+    lines: dict[str, dict[int, int]] = {}
     found: list[costdb.Query] = []
     for seq, (sql, _ns, source, path, line, function_path, function_line, function) in enumerate(first):
         duration = statistics.median(run[seq][1] for run in same) / 1000
+        if inlined and path is not None and line is not None:
+            if path not in lines:
+                lines[path] = comprehension_lines(path)
+            line = lines[path].get(line, line)
         found.append(costdb.Query(seq, sql, duration, source, path, line, function_path, function_line, function))
     return found
+
+
+def _inlines_comprehensions(python_version: str) -> bool:
+    """Whether that Python (``3.12.1``) runs comprehensions in the frame of the code around them (PEP 709)."""
+    try:
+        return tuple(int(part) for part in python_version.split(".")[:2]) >= (3, 12)
+    except ValueError:
+        return False
+
+
+def comprehension_lines(path: str) -> dict[int, int]:
+    """Line -> first line, for the later lines of each multi-line list, set or dict comprehension.
+
+    From Python 3.12 (PEP 709) such a comprehension runs in the frame of the
+    module or class body around it, so what it runs is seen on its own lines (the
+    query of ``for slug in Category.objects...`` on the ``for`` clause's); before,
+    and where flake8 reports it, on the comprehension's first line. The queries
+    of a start-up are stored on that line, whichever Python ran it.
+    """
+    try:
+        with tokenize.open(path) as file:
+            tree = ast.parse(file.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    first: dict[int, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp)) and node.end_lineno is not None:
+            for line in range(node.lineno + 1, node.end_lineno + 1):
+                first[line] = min(first.get(line, node.lineno), node.lineno)
+    return first

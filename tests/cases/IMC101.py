@@ -138,7 +138,7 @@ def use_them():
 
 
 # module: eagerly evaluated annotations
-
+# python: <3.14
 import numpy as annotation_np  # IMC101 "used only in type hints: add `from __future__ import annotations`, then move the import under `if TYPE_CHECKING:`"
 
 
@@ -597,6 +597,22 @@ import yaml  # IMC101 "yaml takes ~"
 
 def dump(rows):
     return yaml.safe_dump(rows)
+
+
+# module: lazily evaluated annotations (Python 3.14+, PEP 649)
+# python: >=3.14
+
+import sympy as lazy_sympy  # IMC101 "used only in type hints, so the import can move under `if TYPE_CHECKING:`"
+import pandas as lazy_pd  # IMC101 "used only in type hints: add `from __future__ import annotations`"
+from typing import NamedTuple
+
+
+def annotated(values: lazy_sympy.Expr) -> None:
+    pass
+
+
+class Row(NamedTuple):  # built from its annotations, evaluated when the class is
+    frame: lazy_pd.DataFrame
 
 
 # module: a package whose folder of docs macros no import reaches (its name is not an identifier)

@@ -168,20 +168,7 @@ class WithMethodDefault:
 LAMBDA_DEFAULT = lambda pattern=re.compile("lambda default"): pattern  # IMC403
 
 
-# -- eager annotations (no `from __future__ import annotations` in this file) ----------------
-
-
-def annotated(value: re.compile("parameter")) -> re.compile("return"):  # IMC403 IMC403
-    local: re.compile("local annotation, never evaluated") = value
-    return local
-
-
-MODULE_ANNOTATED: re.compile("module annotation") = None  # IMC403
-MODULE_BARE_ANNOTATION: re.compile("bare module annotation")  # IMC403
-
-
-class Annotated:
-    field: re.compile("class annotation") = None  # IMC403
+# -- annotations: tests/cases/annotations.py (what they do depends on the Python) -----------
 
 
 # -- lambdas, comprehensions and generators ------------------------------------------------

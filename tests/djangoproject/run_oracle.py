@@ -103,7 +103,7 @@ def main(output: str, directory: str | None = None) -> None:
         return run(sql, params, many, context)
 
     def audit(event: str, args: tuple[Any, ...]) -> None:
-        if capturing and event == "sqlite3.connect" and args and str(args[0]) not in (":memory:", ""):
+        if capturing and event == "sqlite3.connect" and args and os.fsdecode(args[0]) not in (":memory:", ""):
             record("CONNECT")
 
     sys.addaudithook(audit)

@@ -17,6 +17,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 
 
+def qualname(frame):
+    """The function's qualified name: ``co_qualname`` (3.11+), or its class found through ``self``."""
+    code = frame.f_code
+    if hasattr(code, "co_qualname"):
+        return code.co_qualname
+    owner = frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None
+    for cls in inspect.getmro(owner if isinstance(owner, type) else type(owner)) if owner is not None else ():
+        if code.co_name in vars(cls):
+            return f"{cls.__qualname__}.{code.co_name}"
+    return code.co_name
+
+
 def where(frame):
     function = None
     entering = True
@@ -27,7 +39,7 @@ def where(frame):
         if mine and not code.co_flags & inspect.CO_OPTIMIZED:
             return str(path.relative_to(ROOT)), frame.f_lineno, function
         if mine and entering:
-            function = code.co_qualname
+            function = qualname(frame)
         elif function is not None and not mine:
             entering = False
         frame = frame.f_back
