@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("fix: needs libcst: pip install 'flake8-import-cost[fix]'") from None
     import importlib.util
 
-    from flake8_import_cost.fix.engine import Elsewhere, Options, fix_file
+    from flake8_import_cost.fix.engine import Elsewhere, Options, fix_rounds
     from flake8_import_cost.fix.registry import fixable_codes
     from flake8_import_cost.runner import Linter
 
@@ -109,8 +109,16 @@ def run(args: argparse.Namespace) -> int:
         costs=open_costs(linter),
         elsewhere=Elsewhere([*files, *project_files(paths)]),
     )
-    results = [fix_file(path, linter, options) for path in files]
+    results = fix_rounds(files, linter, options, write=None if args.diff or args.check else write)
     return report(results, args)
+
+
+def write(result: FileResult) -> None:
+    """Replace the file with its fixed text."""
+    from flake8_import_cost.fix.source import write_atomic
+
+    assert result.source is not None and result.text is not None
+    write_atomic(result.path, result.source.encode(result.text))
 
 
 def discover(paths: list[str], linter: Linter, *, verbose: bool) -> list[str]:
@@ -188,9 +196,7 @@ def open_costs(linter: Linter) -> MeasuredCosts | None:
 
 
 def report(results: list[FileResult], args: argparse.Namespace) -> int:
-    """Write or show the changes, print what was done and left alone; the exit status."""
-    from flake8_import_cost.fix.source import write_atomic
-
+    """Show the changes (they are written already), print what was done and left alone; the exit status."""
     changed = [result for result in results if result.changed]
     verbose = args.verbose or args.diff
     err = sys.stderr
@@ -202,10 +208,6 @@ def report(results: list[FileResult], args: argparse.Namespace) -> int:
             assert result.source is not None and result.text is not None
             sys.stdout.write(unified_diff(os.path.normpath(result.path), result.source.text, result.text))
         sys.stdout.flush()
-    elif not args.check:
-        for result in changed:
-            assert result.source is not None and result.text is not None
-            write_atomic(result.path, result.source.encode(result.text))
     changes = [(result, change) for result in results for change in result.changes]
     changes.sort(key=lambda item: (not item[1].fixed, -(item[1].saving.ms or 0.0), item[0].path, item[1].finding.line))
     written = {id(result) for result in changed}

@@ -4,8 +4,9 @@
 command's :class:`~flake8_import_cost.runner.Linter`: the same configuration,
 ``per-file-ignores`` and ``# noqa``), asks the transforms about each one,
 costliest first, writes the plan with libcst, and checks that the new text
-compiles. Nothing is written here: the command writes, prints a diff, or
-only counts.
+compiles. Nothing is written there: the command writes, prints a diff, or
+only counts. :func:`fix_rounds` fixes a set of files again while a round
+changed some, writing each changed file with the function it is given.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING
 
 from flake8_import_cost.fix import registry
@@ -96,6 +97,52 @@ class Options:
         self.packaging = packaging
         self.costs = costs
         self.elsewhere = elsewhere
+
+
+#: How many rounds :func:`fix_rounds` makes at most.
+MAX_ROUNDS = 5
+
+
+def fix_rounds(
+    paths: list[str], linter: Linter, options: Options, write: Callable[[FileResult], None] | None
+) -> list[FileResult]:
+    """Fix the files, ``write`` each one that changed, and fix them all again while a round changed some.
+
+    Deferring an import in one file can make another file's import of the same
+    module a finding: it was loaded anyway (at start-up, or by a module the file
+    imports) until the first file stopped importing it. After the last round,
+    flake8 reports nothing more that the fix would change. Without ``write``
+    (``--diff``, ``--check``: nothing on disk changes) there is one round.
+
+    The result has one entry a file, in the order of ``paths``: its source as it
+    was, its last text, what every round fixed and what the last one left alone
+    (or why it was skipped)."""
+    from flake8_import_cost.project import files_changed
+
+    merged = {path: fix_file(path, linter, options) for path in paths}
+    pending = [result for result in merged.values() if result.changed]
+    rounds = 1
+    while write is not None and pending:
+        for result in pending:
+            write(result)
+            if options.elsewhere is not None:
+                options.elsewhere.forget(result.path)
+        if rounds == MAX_ROUNDS:
+            break
+        rounds += 1
+        files_changed()
+        pending = []
+        for path in paths:
+            before, again = merged[path], fix_file(path, linter, options)
+            fixed = [change for change in before.changes if change.fixed]
+            source = before.source or again.source
+            if again.changed:
+                pending.append(again)
+                text = again.text
+            else:
+                text = before.text
+            merged[path] = FileResult(path, [*fixed, *again.changes], source, text, again.skipped or before.skipped)
+    return list(merged.values())
 
 
 def fix_file(path: str, linter: Linter, options: Options) -> FileResult:
@@ -223,6 +270,12 @@ class Elsewhere:
         self._texts: dict[str, str | None] = {}
         self._words: dict[str, frozenset[str]] = {}
         self._trees: dict[str, list[tuple[str, frozenset[str], int]]] = {}
+
+    def forget(self, path: str) -> None:
+        """Read the file at ``path`` again when it is next needed: it has been rewritten."""
+        path = os.path.abspath(path)
+        for cache in (self._texts, self._words, self._trees):
+            cache.pop(path, None)
 
     def _text(self, path: str) -> str | None:
         if path not in self._texts:
