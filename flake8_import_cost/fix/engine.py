@@ -174,8 +174,10 @@ def fix_file(path: str, linter: Linter, options: Options) -> FileResult:
         if isinstance(outcome, Fixed):
             if ctx.plan.clashes(outcome.edits):
                 outcome = Refused("conflict", "another change in this file touches the same code")
-            elif options.elsewhere is not None and outcome.removed:
-                refused = options.elsewhere.uses(path, outcome.removed)
+            elif outcome.removed:
+                refused = doctest_use(parsed.tree, outcome.removed)
+                if refused is None and options.elsewhere is not None:
+                    refused = options.elsewhere.uses(path, outcome.removed)
                 if refused is not None:
                     outcome = refused
             if isinstance(outcome, Fixed):
@@ -254,6 +256,38 @@ def module_name(path: str) -> str:
         if not package:
             break
     return ".".join(parts)
+
+
+def doctest_use(tree: ast.Module, names: Iterable[str]) -> Refused | None:
+    """Why a doctest of the module needs one of ``names`` as a global: doctest runs the examples
+    of the module's docstrings in its namespace (``pytest --doctest-modules``, ``doctest.testmod()``)."""
+    wanted = set(names)
+    parser = None
+    for node in [tree, *(node for node in ast.walk(tree) if isinstance(node, _DOCUMENTED))]:
+        text = ast.get_docstring(node, clean=False)
+        if not text or ">>>" not in text:
+            continue
+        if parser is None:
+            import doctest
+
+            parser = doctest.DocTestParser()
+        try:
+            examples = parser.get_examples(text)
+        except ValueError:  # not a well-formed doctest: doctest itself fails on it
+            continue
+        for example in examples:
+            try:
+                read = {name.id for name in ast.walk(ast.parse(example.source)) if isinstance(name, ast.Name)}
+            except SyntaxError:
+                continue
+            for name in sorted(read & wanted):
+                where = "the module's docstring" if isinstance(node, ast.Module) else f"the docstring of {node.name}"
+                line = node.body[0].lineno + example.lineno
+                return Refused("doctest", f"a doctest in {where} (line {line}) uses {name}")
+    return None
+
+
+_DOCUMENTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class Elsewhere:
