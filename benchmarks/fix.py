@@ -6,9 +6,10 @@ Usage::
 
 Each SOURCE folder is copied to ``DIR/<its name>`` (an existing copy is
 replaced) and fixed there, in this process, with flake8's options at their
-defaults (``--isolated``): the same engine as the command, timed file by
-file. Then every changed file is compiled (parsed with libcst when it has
-PEP 810 ``lazy`` imports that the running Python cannot compile). The report gives, per code base,
+defaults (``--isolated``): the same engine as the command, in the same
+rounds (again while a round changed files), timed. Then every changed file
+is compiled (parsed with libcst when it has PEP 810 ``lazy`` imports that
+the running Python cannot compile). The report gives, per code base,
 the files checked and changed, the findings fixed and left alone by reason,
 the files that failed to compile (there should be none) and the throughput
 in files per second. The copies stay in ``DIR`` for importing them and
@@ -28,10 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from flake8_import_cost.commands.fix import DEFAULT_TARGET, discover, target_version
-from flake8_import_cost.fix.engine import Elsewhere, Options, check_compiles, fix_file
+from flake8_import_cost.fix.engine import Elsewhere, FileResult, Options, check_compiles, fix_rounds
 from flake8_import_cost.fix.registry import fixable_codes
 from flake8_import_cost.fix.source import write_atomic
 from flake8_import_cost.runner import Linter
+
+
+def write(result: FileResult) -> bool:
+    assert result.source is not None and result.text is not None
+    write_atomic(result.path, result.source.encode(result.text))
+    return True
 
 
 def fix_tree(source: Path, work: Path, target: tuple[int, int]) -> dict[str, Any]:
@@ -45,12 +52,13 @@ def fix_tree(source: Path, work: Path, target: tuple[int, int]) -> dict[str, Any
     fixed: Counter[str] = Counter()
     refused: Counter[str] = Counter()
     examples: dict[str, str] = {}
-    changed, skipped, broken = [], [], []
+    skipped, broken = [], []
     started = time.perf_counter()
-    for path in files:
-        result = fix_file(path, linter, options)
+    results = fix_rounds(files, linter, options, write=write)
+    changed = [result.path for result in results if result.changed]
+    for result in results:
         if result.skipped is not None:
-            skipped.append(f"{os.path.relpath(path, copy)}: {result.skipped}")
+            skipped.append(f"{os.path.relpath(result.path, copy)}: {result.skipped}")
         for change in result.changes:
             if change.fixed:
                 fixed[f"{change.finding.code} {change.transform}"] += 1
@@ -58,10 +66,6 @@ def fix_tree(source: Path, work: Path, target: tuple[int, int]) -> dict[str, Any
                 kind = getattr(change.outcome, "kind", "other")
                 refused[f"{change.finding.code} {kind}"] += 1
                 examples.setdefault(f"{change.finding.code} {kind}", change.describe())
-        if result.changed:
-            assert result.source is not None and result.text is not None
-            write_atomic(path, result.source.encode(result.text))
-            changed.append(path)
     seconds = time.perf_counter() - started
     for path in changed:
         problem = check_compiles(Path(path).read_text(encoding="utf-8"), path)

@@ -764,6 +764,13 @@ def test_suite(root: str) -> TestSuite:
     return TestSuite(frozenset(patched), {package: frozenset(paths) for package, paths in importers.items()})
 
 
+def files_changed() -> None:
+    """Forget what was read of whole projects (their start-up, test suites and scripts): files have
+    been rewritten since (by ``fix``). What is read of one file is kept by the file's size and time."""
+    for cached in (start_up, test_suite, script_modules):
+        cached.cache_clear()
+
+
 def _test_files(root: str, is_test: Callable[[str], bool]) -> Iterator[str]:
     """The first :data:`MAX_TEST_FILES` test modules under ``root``, in a stable order."""
     read = 0

@@ -255,6 +255,28 @@ def test_other_modules_and_tests_keep_what_they_import(tmp_path: Path) -> None:
     assert "app/report.py:1:1: IMC101 left alone: tests/test_report.py:3 refers to app.report.decimal" in only.stderr
 
 
+def test_a_fix_that_uncovers_another_finding_is_followed_by_another_round(tmp_path: Path) -> None:
+    # app/main.py's json is loaded anyway by app.codec, which it imports, until app/codec.py defers its own.
+    write_files(tmp_path, {
+        "setup.cfg": CONFIG,
+        "app/__init__.py": "",
+        "app/codec.py": "import json\n\n\ndef dump(x):\n    return json.dumps(x)\n",
+        "app/main.py": "import json\n\nfrom app import codec\n\n\ndef run(x):\n    return json.loads(codec.dump(x))\n",
+    })  # fmt: skip
+    first = imc_only(run_flake8(tmp_path, {}, isolated=False, paths=("app",)))
+    assert [(f.path, f.line) for f in first] == [("app/codec.py", 1)]
+    result = fix(tmp_path, "app")
+    assert result.returncode == 0, result.stderr
+    assert "app/main.py:1:1: IMC101 moved json into run()" in result.stderr
+    assert "fixed 2 findings in 2 files" in result.stderr
+    assert (tmp_path / "app/main.py").read_text(encoding="utf-8").startswith("from app import codec\n")
+    assert imc_only(run_flake8(tmp_path, {}, isolated=False, paths=("app",))) == []
+    assert fix(tmp_path, "app", "--check").returncode == 0
+    rerun = subprocess.run([sys.executable, "-c", "import app.main; print(app.main.run([1]))"], cwd=tmp_path,
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    assert rerun.stdout == "[1]\n"
+
+
 def test_a_measured_database_orders_and_weighs(tmp_path: Path) -> None:
     write_files(tmp_path, PACKAGE)
     run = costdb.Run("profile", project_root=tmp_path, command=["profile"], repeat=1)

@@ -301,10 +301,50 @@ def test_defer_with_annotations_goes_under_type_checking_too(tmp_path: Path) -> 
         pytest.param("import json\nHANDLER = lambda: json.dumps(1)\n", "outside-function", "a lambda or generator",
                      id="module-level-lambda"),
         pytest.param("from json import *\n\ndef f():\n    return dumps(1)\n", "star", "star import", id="star"),
+        pytest.param('from json import dumps\n\ndef f(x):\n    """Encode.\n\n    >>> dumps(1)\n    \'1\'\n    """\n'
+                     "    return dumps(x)\n", "doctest", "a doctest in the docstring of f (line 6) uses dumps",
+                     id="doctest"),
+        pytest.param('"""Codec.\n\n>>> import sys\n>>> json.loads(\'1\')\n1\n"""\nimport json\n\ndef f(x):\n'
+                     "    return json.dumps(x)\n", "doctest", "the module's docstring (line 4) uses json",
+                     id="module-doctest"),
+        pytest.param('from __future__ import annotations\nimport decimal\n\nclass A:\n    """>>> decimal.Decimal(1)'
+                     '\n    Decimal(\'1\')\n    """\n    def f(self, d: decimal.Decimal) -> None: ...\n', "doctest",
+                     "the docstring of A (line 5) uses decimal", id="type-checking-doctest"),
     ],
 )
 def test_defer_refuses(tmp_path: Path, source: str, kind: str, reason: str) -> None:
     check_noop(tmp_path, source, kind, reason)
+
+
+def test_defer_with_a_doctest_that_binds_its_own_names(tmp_path: Path) -> None:
+    check_transformed(
+        tmp_path,
+        '''\
+        import json
+
+
+        def f(x):
+            """Encode.
+
+            >>> from json import loads
+            >>> loads(f(1))
+            1
+            """
+            return json.dumps(x)
+        ''',
+        '''\
+        def f(x):
+            """Encode.
+
+            >>> from json import loads
+            >>> loads(f(1))
+            1
+            """
+            import json
+
+            return json.dumps(x)
+        ''',
+    )
 
 
 def test_defer_refuses_in_a_package_init(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ from flake8_import_cost.commands import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from flake8_import_cost.costs import MeasuredCosts
     from flake8_import_cost.fix.engine import FileResult
     from flake8_import_cost.runner import Linter
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("fix: needs libcst: pip install 'flake8-import-cost[fix]'") from None
     import importlib.util
 
-    from flake8_import_cost.fix.engine import Elsewhere, Options, fix_file
+    from flake8_import_cost.fix.engine import Elsewhere, Options, fix_rounds
     from flake8_import_cost.fix.registry import fixable_codes
     from flake8_import_cost.runner import Linter
 
@@ -109,8 +111,27 @@ def run(args: argparse.Namespace) -> int:
         costs=open_costs(linter),
         elsewhere=Elsewhere([*files, *project_files(paths)]),
     )
-    results = [fix_file(path, linter, options) for path in files]
-    return report(results, args)
+    unwritten: set[str] = set()
+
+    def write_or_say(result: FileResult) -> bool:
+        try:
+            write(result)
+        except OSError as error:  # a read-only directory or file system, a full disk: the file is as it was
+            print(f"{result.path}: skipped: cannot write it: {error.strerror or error}", file=sys.stderr)
+            unwritten.add(result.path)
+            return False
+        return True
+
+    results = fix_rounds(files, linter, options, write=None if args.diff or args.check else write_or_say)
+    return report(results, args, unwritten)
+
+
+def write(result: FileResult) -> None:
+    """Replace the file with its fixed text (an ``OSError`` leaves it as it was)."""
+    from flake8_import_cost.fix.source import write_atomic
+
+    assert result.source is not None and result.text is not None
+    write_atomic(result.path, result.source.encode(result.text))
 
 
 def discover(paths: list[str], linter: Linter, *, verbose: bool) -> list[str]:
@@ -187,14 +208,12 @@ def open_costs(linter: Linter) -> MeasuredCosts | None:
     return measured_costs(database)
 
 
-def report(results: list[FileResult], args: argparse.Namespace) -> int:
-    """Write or show the changes, print what was done and left alone; the exit status."""
-    from flake8_import_cost.fix.source import write_atomic
-
+def report(results: list[FileResult], args: argparse.Namespace, unwritten: Collection[str] = ()) -> int:
+    """Show the changes (written already, but for the ``unwritten`` paths), print what was done and
+    left alone; the exit status."""
     changed = [result for result in results if result.changed]
     verbose = args.verbose or args.diff
     err = sys.stderr
-    unwritten: list[FileResult] = []
     for result in results:
         if result.skipped is not None:
             print(f"{result.path}: skipped: {result.skipped}", file=err)
@@ -203,15 +222,7 @@ def report(results: list[FileResult], args: argparse.Namespace) -> int:
             assert result.source is not None and result.text is not None
             sys.stdout.write(unified_diff(os.path.normpath(result.path), result.source.text, result.text))
         sys.stdout.flush()
-    elif not args.check:
-        for result in changed:
-            assert result.source is not None and result.text is not None
-            try:
-                write_atomic(result.path, result.source.encode(result.text))
-            except OSError as error:  # a read-only directory or file system, a full disk: the file is as it was
-                print(f"{result.path}: skipped: cannot write it: {error.strerror or error}", file=err)
-                unwritten.append(result)
-        changed = [result for result in changed if result not in unwritten]
+    changed = [result for result in changed if result.path not in unwritten]
     changes = [(result, change) for result in results for change in result.changes]
     changes.sort(key=lambda item: (not item[1].fixed, -(item[1].saving.ms or 0.0), item[0].path, item[1].finding.line))
     written = {id(result) for result in changed}

@@ -4,8 +4,9 @@
 command's :class:`~flake8_import_cost.runner.Linter`: the same configuration,
 ``per-file-ignores`` and ``# noqa``), asks the transforms about each one,
 costliest first, writes the plan with libcst, and checks that the new text
-compiles. Nothing is written here: the command writes, prints a diff, or
-only counts.
+compiles. Nothing is written there: the command writes, prints a diff, or
+only counts. :func:`fix_rounds` fixes a set of files again while a round
+changed some, writing each changed file with the function it is given.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING
 
 from flake8_import_cost.fix import registry
@@ -98,6 +99,58 @@ class Options:
         self.elsewhere = elsewhere
 
 
+#: How many rounds :func:`fix_rounds` makes at most.
+MAX_ROUNDS = 5
+
+
+def fix_rounds(
+    paths: list[str], linter: Linter, options: Options, write: Callable[[FileResult], bool] | None
+) -> list[FileResult]:
+    """Fix the files, ``write`` each one that changed (it says whether it could), and fix them all
+    again while a round changed some; a file that could not be written is left out of later rounds.
+
+    Deferring an import in one file can make another file's import of the same
+    module a finding: it was loaded anyway (at start-up, or by a module the file
+    imports) until the first file stopped importing it. After the last round,
+    flake8 reports nothing more that the fix would change. Without ``write``
+    (``--diff``, ``--check``: nothing on disk changes) there is one round.
+
+    The result has one entry a file, in the order of ``paths``: its source as it
+    was, its last text, what every round fixed and what the last one left alone
+    (or why it was skipped)."""
+    from flake8_import_cost.project import files_changed
+
+    merged = {path: fix_file(path, linter, options) for path in paths}
+    pending = [result for result in merged.values() if result.changed]
+    rounds = 1
+    unwritten: set[str] = set()
+    while write is not None and pending:
+        for result in pending:
+            if not write(result):
+                unwritten.add(result.path)
+                continue
+            if options.elsewhere is not None:
+                options.elsewhere.forget(result.path)
+        if rounds == MAX_ROUNDS:
+            break
+        rounds += 1
+        files_changed()
+        pending = []
+        for path in paths:
+            if path in unwritten:
+                continue
+            before, again = merged[path], fix_file(path, linter, options)
+            fixed = [change for change in before.changes if change.fixed]
+            source = before.source or again.source
+            if again.changed:
+                pending.append(again)
+                text = again.text
+            else:
+                text = before.text
+            merged[path] = FileResult(path, [*fixed, *again.changes], source, text, again.skipped or before.skipped)
+    return list(merged.values())
+
+
 def fix_file(path: str, linter: Linter, options: Options) -> FileResult:
     """Fix one file in memory."""
     try:
@@ -127,8 +180,10 @@ def fix_file(path: str, linter: Linter, options: Options) -> FileResult:
         if isinstance(outcome, Fixed):
             if ctx.plan.clashes(outcome.edits):
                 outcome = Refused("conflict", "another change in this file touches the same code")
-            elif options.elsewhere is not None and outcome.removed:
-                refused = options.elsewhere.uses(path, outcome.removed)
+            elif outcome.removed:
+                refused = doctest_use(parsed.tree, outcome.removed)
+                if refused is None and options.elsewhere is not None:
+                    refused = options.elsewhere.uses(path, outcome.removed)
                 if refused is not None:
                     outcome = refused
             if isinstance(outcome, Fixed):
@@ -209,6 +264,38 @@ def module_name(path: str) -> str:
     return ".".join(parts)
 
 
+def doctest_use(tree: ast.Module, names: Iterable[str]) -> Refused | None:
+    """Why a doctest of the module needs one of ``names`` as a global: doctest runs the examples
+    of the module's docstrings in its namespace (``pytest --doctest-modules``, ``doctest.testmod()``)."""
+    wanted = set(names)
+    parser = None
+    for node in [tree, *(node for node in ast.walk(tree) if isinstance(node, _DOCUMENTED))]:
+        text = ast.get_docstring(node, clean=False)
+        if not text or ">>>" not in text:
+            continue
+        if parser is None:
+            import doctest
+
+            parser = doctest.DocTestParser()
+        try:
+            examples = parser.get_examples(text)
+        except ValueError:  # not a well-formed doctest: doctest itself fails on it
+            continue
+        for example in examples:
+            try:
+                read = {name.id for name in ast.walk(ast.parse(example.source)) if isinstance(name, ast.Name)}
+            except SyntaxError:
+                continue
+            for name in sorted(read & wanted):
+                where = "the module's docstring" if isinstance(node, ast.Module) else f"the docstring of {node.name}"
+                line = node.body[0].lineno + example.lineno
+                return Refused("doctest", f"a doctest in {where} (line {line}) uses {name}")
+    return None
+
+
+_DOCUMENTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 class Elsewhere:
     """The other files of the run: who imports a module's names, and which tests patch them.
 
@@ -223,6 +310,12 @@ class Elsewhere:
         self._texts: dict[str, str | None] = {}
         self._words: dict[str, frozenset[str]] = {}
         self._trees: dict[str, list[tuple[str, frozenset[str], int]]] = {}
+
+    def forget(self, path: str) -> None:
+        """Read the file at ``path`` again when it is next needed: it has been rewritten."""
+        path = os.path.abspath(path)
+        for cache in (self._texts, self._words, self._trees):
+            cache.pop(path, None)
 
     def _text(self, path: str) -> str | None:
         if path not in self._texts:
