@@ -20,6 +20,7 @@ from flake8_import_cost.knowledge.runtime_typing import (
     SIGNATURE_READERS,
     STRING_TYPE_CALLS,
 )
+from flake8_import_cost.limits import UNPARSABLE
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -253,7 +254,7 @@ def _string_annotation_names(text: str) -> list[ast.Name]:
     """The names a string annotation (``"pd.DataFrame | None"``) refers to."""
     try:
         expression = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError):
+    except UNPARSABLE:
         return []
     return [node for node in ast.walk(expression) if isinstance(node, ast.Name)]
 
