@@ -201,6 +201,22 @@ def test_fifty_thousand_statements(tmp_path: Path, capsys: pytest.CaptureFixture
     assert any(m.startswith("IMC402") for m in assert_cheap(path, capsys))
 
 
+def test_the_garbage_collector_runs_again_after_a_file(tmp_path: Path) -> None:
+    """The collector pauses while a file is checked, and is left as it was found."""
+    path = write(tmp_path / "small.py", "import os\nDATA = open('x').read()\n")
+    read = read_like_flake8(path)
+    assert read is not None
+    assert gc.isenabled()
+    assert len(lint(Plugin, read[0], path, read[1])) == 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(lint(Plugin, read[0], path, read[1])) == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 #: Expressions nested ``n`` deep; each also gives a rule something to follow.
 NESTED: dict[str, Callable[[int], str]] = {
     "operators": lambda n: "import re\nx = " + " + ".join(["re.compile('a')"] * n) + "\nfor _ in range(x): pass\n",
