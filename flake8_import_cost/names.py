@@ -181,21 +181,19 @@ _TYPE_ALIAS: type[ast.stmt] | None = getattr(ast, "TypeAlias", None)
 class Lookup:
     """The bindings of a name in the innermost scope that binds it."""
 
-    __slots__ = ("scope", "bindings")
+    __slots__ = ("scope", "bindings", "imported")
 
     def __init__(self, scope: Scope, bindings: list[Binding]) -> None:
         self.scope = scope
         self.bindings = bindings
+        #: Whether every binding is an import (found once: a loop variable of a long
+        #: module may have thousands of bindings, and every look-up asks).
+        self.imported = all(binding.kind == "import" for binding in bindings)
 
     @property
     def single(self) -> Binding | None:
         """The one binding, when the name is bound exactly once."""
         return self.bindings[0] if len(self.bindings) == 1 else None
-
-    @property
-    def imported(self) -> bool:
-        """Whether every binding is an import."""
-        return all(binding.kind == "import" for binding in self.bindings)
 
 
 class Names:

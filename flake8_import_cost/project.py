@@ -28,6 +28,7 @@ from functools import lru_cache
 from itertools import islice
 
 from flake8_import_cost.knowledge.loaded_by import LOADED_BY
+from flake8_import_cost.limits import UNPARSABLE, UNREADABLE
 
 #: How many of the project's own modules one closure reads, at most: through the
 #: packages' ``__init__`` files, and through the file's own imports.
@@ -485,7 +486,7 @@ def _function_imports(path: str, function: str, root: str) -> list[str]:
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
-    except (OSError, SyntaxError, ValueError):
+    except UNREADABLE:
         return []
     package = package_of(path, root)
     names: list[str] = []
@@ -556,7 +557,7 @@ def _django_settings(path: str) -> tuple[list[str], str | None, list[str]]:
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
-    except (OSError, SyntaxError, ValueError):
+    except UNREADABLE:
         return [], None, []
     apps: list[str] = []
     urlconf: str | None = None
@@ -598,7 +599,7 @@ def _ready_imports(path: str, root: str) -> list[str]:
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
-    except (OSError, SyntaxError, ValueError):
+    except UNREADABLE:
         return []
     package = package_of(path, root)
     names: list[str] = []
@@ -664,7 +665,7 @@ def _imports_of(path: str, root: str, mtime_ns: int, size: int) -> frozenset[str
         return frozenset(kept)
     try:
         tree = ast.parse(data, path)
-    except (SyntaxError, ValueError):
+    except UNPARSABLE:
         return frozenset()
     package = package_of(path, root)
     walker = ImportTime(tree, Names(tree))
@@ -806,7 +807,7 @@ def _needed_at_import(path: str, line: int, mtime_ns: int, size: int) -> bool:
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
-    except (OSError, SyntaxError, ValueError):
+    except UNREADABLE:
         return True
     statements = [
         node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and node.lineno == line

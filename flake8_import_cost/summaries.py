@@ -27,6 +27,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
+from flake8_import_cost.limits import UNPARSABLE
 from flake8_import_cost.project import (
     absolute_name, is_entry_point, module_file, module_name, package_chain, package_of,
 )  # fmt: skip
@@ -390,7 +391,7 @@ def _worked_out(path: str, data: bytes, settings: Settings, only: str) -> Module
     try:
         source = data.decode("utf-8")
         tree = ast.parse(source, filename=path)
-    except (SyntaxError, ValueError):  # UnicodeDecodeError is a ValueError
+    except UNPARSABLE:  # UnicodeDecodeError is a ValueError
         return found  # flake8 reports a file that does not parse when it checks it
     lines = source.splitlines(keepends=True)
     found.classes.update(stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef))

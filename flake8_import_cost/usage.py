@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from flake8_import_cost.importtime import ImportTime, child_fields, is_type_checking
 from flake8_import_cost.knowledge.runtime_typing import STRING_TYPE_CALLS
+from flake8_import_cost.limits import UNPARSABLE
 from flake8_import_cost.runtime_typed import RuntimeTyped
 
 if TYPE_CHECKING:
@@ -196,7 +197,7 @@ def _string_annotation_names(text: str) -> list[ast.Name]:
     """The names a string annotation (``"pd.DataFrame | None"``) refers to."""
     try:
         expression = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError):
+    except UNPARSABLE:
         return []
     return [node for node in ast.walk(expression) if isinstance(node, ast.Name)]
 

@@ -18,6 +18,8 @@ from typing import Any, NamedTuple
 import pytest
 
 from flake8_import_cost import costdb
+from flake8_import_cost.plugin import Plugin
+from flake8_import_cost.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -26,6 +28,17 @@ ReadOnly = Callable[[str | os.PathLike[str]], sqlite3.Connection]
 
 #: One line of flake8's default output: ``path:line:col: CODE message``.
 OUTPUT_LINE = r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$"
+
+
+class EagerPlugin(Plugin):
+    """The plugin with thresholds so low that every rule has something to report."""
+
+    settings = Settings(
+        threshold_ms=0.0,
+        slow_modules={"a": None, "b": 1.0, "c.d": 2.0},
+        max_iterations=1,
+        codegen_ms=0.0,
+    )
 
 
 class Reported(NamedTuple):

@@ -22,6 +22,8 @@ from flake8_import_cost.rules.base import RULES, FileContext, Rule, rule
 DATABASE_WORDS = ("cursor", "connect", "ession", "ngine", "introspection")
 #: Words without which a file builds no generated class (IMC501).
 GENERATOR_WORDS = ("dataclass", "attr", "namedtuple", "NamedTuple", "pydantic", "BaseModel")
+#: How many near misses a text test reads before it lets the rule decide.
+_MAX_TEXT_MATCHES = 1_000
 #: The comment line that makes a module strict (IMC901, IMC902).
 MARKER = "# import-cost: strict"
 
@@ -82,19 +84,26 @@ def _may_be_strict(ctx: FileContext) -> bool:
 
 def _mentions_deprecated_module(ctx: FileContext) -> bool:
     """``distutils``, ``pkg_resources`` or the word ``imp`` in the text (a loop over
-    ``str.find`` is many times faster here than a regular expression with ``\\b``)."""
+    ``str.find`` is many times faster here than a regular expression with ``\\b``).
+
+    After :data:`_MAX_TEXT_MATCHES` occurrences of ``imp`` inside longer words the
+    answer is yes: the rule itself, which reads only import statements, is then
+    cheaper than going on (a string literal of ``"imp" * 3_000_000`` would take
+    seconds)."""
     source = ctx.source
     if "distutils" in source or "pkg_resources" in source:
         return True
     start = source.find("imp")
-    while start != -1:
+    for _ in range(_MAX_TEXT_MATCHES):
+        if start == -1:
+            return False
         end = start + 3
         if (start == 0 or not _is_name_char(source[start - 1])) and (
             end == len(source) or not _is_name_char(source[end])
         ):
             return True
         start = source.find("imp", end)
-    return False
+    return start != -1
 
 
 def _is_name_char(char: str) -> bool:

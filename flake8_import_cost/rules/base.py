@@ -110,6 +110,16 @@ def render_calls(calls: tuple[str, ...]) -> str:
     return f" (in {inner}(), called at import time via {chain})"
 
 
+def unparsed(node: ast.AST) -> str:
+    """``ast.unparse(node)``, for a message. ``ast.unparse`` recurses into every
+    level of an expression: one nested deeper than the interpreter's recursion
+    limit (a chain of thousands of attributes) is shown by its last attribute."""
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        return f"....{node.attr}" if isinstance(node, ast.Attribute) else "(...)"
+
+
 class FileContext:
     """One file under check: its tree, source lines, settings and shared analyses."""
 

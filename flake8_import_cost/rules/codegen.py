@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flake8_import_cost.context import Where
 from flake8_import_cost.knowledge.codegen_costs import CODEGEN_COSTS
-from flake8_import_cost.limits import MAX_BASE_DEPTH
+from flake8_import_cost.limits import MAX_BASE_DEPTH, UNREADABLE
 from flake8_import_cost.names import Names
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
 
@@ -211,7 +211,7 @@ def _module_names(path: str, mtime_ns: int, size: int) -> Names | None:
         if not any(word in data for word in _MODEL_WORDS):
             return None
         return Names(ast.parse(data, path))
-    except (OSError, SyntaxError, ValueError):
+    except UNREADABLE:
         return None
 
 

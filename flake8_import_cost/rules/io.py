@@ -20,7 +20,7 @@ from flake8_import_cost.knowledge.io import (
     PATH_TO_PATH,
 )
 from flake8_import_cost.limits import MAX_VALUE_DEPTH
-from flake8_import_cost.rules.base import Detail, FileContext, Finding, PatternTable, rule
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, PatternTable, rule, unparsed
 
 _IO_CALLS = PatternTable(IO_CALLS)
 
@@ -174,7 +174,7 @@ def _shown(call: ast.Call, name: str | None) -> str:
     if name is not None:
         return f"{name}()"
     func = call.func
-    text = ast.unparse(func)
+    text = unparsed(func)
     if len(text) > 50 and isinstance(func, ast.Attribute):
         text = f"Path.{func.attr}" if func.attr in PATH_IO_METHODS or func.attr in PATH_ONLY_METHODS else func.attr
     return f"{text}()"

@@ -26,7 +26,7 @@ from flake8_import_cost.knowledge.strict import (
 from flake8_import_cost.limits import MAX_CALL_DEPTH, MAX_VALUE_DEPTH
 from flake8_import_cost.names import Binding
 from flake8_import_cost.rules import has_marker
-from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule
+from flake8_import_cost.rules.base import Detail, FileContext, Finding, rule, unparsed
 
 if TYPE_CHECKING:
     from flake8_import_cost.names import ScopeNode
@@ -181,7 +181,7 @@ class _Strict:
                     binding = self._import_of(base, where.scope)
                     if binding is None:
                         continue
-                    shown = qualified or ast.unparse(base)
+                    shown = qualified or unparsed(base)
                     origin = self._origin(base, where.scope, qualified)
                     self._report("IMC902", decorator, StrictMutation(f"@{shown}", origin, decorator=True), where)
                     if isinstance(decorator, ast.Call):
@@ -209,7 +209,7 @@ class _Strict:
                 # Checked before the allowlist: allowing a module's callables
                 # does not allow changing its objects.
                 if self._import_of(func.value, scope) is not None:
-                    self._check_target(func.value, call, where, f"{ast.unparse(func)}()")
+                    self._check_target(func.value, call, where, f"{unparsed(func)}()")
                     continue
                 if self._is_local(func.value, scope):
                     continue  # changing the module's own objects is fine
@@ -221,7 +221,7 @@ class _Strict:
                 found = self.names.lookup(func.id, scope)
                 if found and any(b.kind in ("def", "class") for b in found.bindings):
                     continue  # a same-module class without __init__
-            shown = qualified if qualified is not None else ast.unparse(func)
+            shown = qualified if qualified is not None else unparsed(func)
             origin = self._origin(func, scope, qualified)
             self._report("IMC901", call, StrictCall(shown, origin), where)
 
@@ -249,7 +249,7 @@ class _Strict:
                 for target in _flatten(targets):
                     if isinstance(target, (ast.Attribute, ast.Subscript)):
                         verb = "deleting" if isinstance(node, ast.Delete) else "assigning"
-                        self._check_target(target.value, node, where, f"{verb} {ast.unparse(target)}")
+                        self._check_target(target.value, node, where, f"{verb} {unparsed(target)}")
 
     def _check_target(self, target: ast.expr, node: ast.AST, where: Where, action: str) -> None:
         """IMC902 when ``target``, the object changed, is an imported module or object."""

@@ -209,16 +209,22 @@ class Database:
 
 
 def render(expr: ast.expr) -> str:
-    """A short form of ``expr`` for messages, with the arguments of calls left out."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        return f"{render(expr.value)}.{expr.attr}"
-    if isinstance(expr, ast.Call):
-        return f"{render(expr.func)}()"
-    if isinstance(expr, ast.Subscript):
-        return render(expr.value) + ("[:]" if isinstance(expr.slice, ast.Slice) else "[...]")
-    return "(...)"
+    """A short form of ``expr`` for messages, with the arguments of calls left out
+    (read in a loop: a chain of thousands of calls cannot exhaust the recursion limit)."""
+    suffixes: list[str] = []
+    while True:
+        if isinstance(expr, ast.Attribute):
+            suffixes.append(f".{expr.attr}")
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            suffixes.append("()")
+            expr = expr.func
+        elif isinstance(expr, ast.Subscript):
+            suffixes.append("[:]" if isinstance(expr.slice, ast.Slice) else "[...]")
+            expr = expr.value
+        else:
+            head = expr.id if isinstance(expr, ast.Name) else "(...)"
+            return head + "".join(reversed(suffixes))
 
 
 def report_at(call: ast.Call) -> ast.AST:
