@@ -178,19 +178,26 @@ def lint(label: str, roots: Sequence[Path], repeat: int) -> dict[str, Any]:
 # -- the commands ----------------------------------------------------------------------------------
 
 
+#: Runs the command given as its arguments and prints the peak resident memory of its children (kB on
+#: Linux). A small fresh process, so that the figure is the command's own, not this process's: a child
+#: starts with the memory of the process that forks it, and its high-water mark keeps that.
+PEAK_OF_CHILD = (
+    "import resource, subprocess, sys; status = subprocess.run(sys.argv[1:]).returncode;"
+    " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(status)"
+)
+
+
 def child_rusage(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, str]:
     """Run ``command``; its wall seconds, its peak resident memory (bytes) and its output."""
     started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as output:
-        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - started
-        output.seek(0)
-        text = output.read()
-    if process.returncode != 0:
-        raise SystemExit(f"benchmarks/performance.py: {' '.join(command)} failed ({process.returncode}):\n{text}")
-    return wall, usage.ru_maxrss * 1024, text  # Linux gives kilobytes
+    result = subprocess.run([sys.executable, "-c", PEAK_OF_CHILD, *command], cwd=cwd, capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        output = result.stdout + result.stderr
+        raise SystemExit(f"benchmarks/performance.py: {' '.join(command)} failed ({result.returncode}):\n{output}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return wall, peak_kb * 1024, result.stdout  # Linux gives kilobytes
 
 
 def measure_figures(repeat: int) -> dict[str, Any]:
