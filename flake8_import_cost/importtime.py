@@ -122,6 +122,8 @@ class ImportTime:
         self._sites: dict[ast.AST, int] = {}
         self._unfollowed: dict[ast.AST, Unfollowed] = {}
         self._generators: dict[ast.AST, bool] = {}
+        #: Whether a setting or an environment variable gates a node (see :meth:`configured`).
+        self._gates: dict[ast.AST, bool] = {}
         #: Module names bound once to a generator expression, consumed where the name is.
         self._generator_names = {
             name
@@ -187,16 +189,29 @@ class ImportTime:
         that reads an environment variable. Through the calls that led to ``node`` too."""
         sites: list[tuple[ast.AST, Where]] = [(node, where)]
         sites += [(site.node, site.caller) for site in where.via]
-        for child, context in sites:
-            parent = self._parents.get(child)
-            while parent is not None and not isinstance(parent, _SCOPES):
-                if isinstance(parent, ast.If) and child is not parent.test:
-                    if self._reads_setting(parent.test, context.scope) or (
-                        child in parent.body and _reads_environment(parent.test)
-                    ):
-                        return True
-                child, parent = parent, self._parents.get(parent)
-        return False
+        return any(self._gated(child, context.scope) for child, context in sites)
+
+    def _gated(self, node: ast.AST, scope: ScopeNode) -> bool:
+        """Whether an ``if`` between ``node`` and its scope gates it as :meth:`configured` says.
+        Each node's answer is kept: the calls of one deep expression share their ancestors."""
+        path: list[ast.AST] = []
+        found = False
+        child, parent = node, self._parents.get(node)
+        while parent is not None and not isinstance(parent, _SCOPES):
+            known = self._gates.get(child)
+            if known is not None:
+                found = known
+                break
+            path.append(child)
+            if isinstance(parent, ast.If) and child is not parent.test:
+                test = parent.test
+                if self._reads_setting(test, scope) or (child in parent.body and _reads_environment(test)):
+                    found = True
+                    break
+            child, parent = parent, self._parents.get(parent)
+        for step in path:
+            self._gates[step] = found
+        return found
 
     def _reads_setting(self, test: ast.expr, scope: ScopeNode) -> bool:
         """Whether ``test`` reads an UPPER_CASE name imported from another module,
