@@ -118,21 +118,8 @@ def stdlib_files() -> list[Path]:
 
 def time_passes(passes: dict[str, Callable[[], object]], repeat: int) -> dict[str, Timing]:
     """``repeat`` interleaved timed passes of each (gc off while timing), then one under tracemalloc."""
-    timings = {name: Timing() for name in passes}
+    timings = {name: Timing(seconds) for name, seconds in lint_bench.pass_times(passes, repeat).items()}
     sink = StringIO()
-    for _ in range(repeat):
-        for name, one_pass in passes.items():
-            gc.collect()
-            gc.disable()
-            try:
-                with redirect_stderr(sink):
-                    started = time.perf_counter()
-                    one_pass()
-                    timings[name].seconds.append(time.perf_counter() - started)
-            finally:
-                gc.enable()
-            sink.seek(0)
-            sink.truncate()
     for name, one_pass in passes.items():
         gc.collect()
         tracemalloc.start()

@@ -179,7 +179,12 @@ def first_pass(checks: Sequence[Check], files: Sequence[str]) -> FirstPass:
 
 def best_times(passes: Mapping[str, Callable[[], object]], repeat: int) -> dict[str, float]:
     """Best of ``repeat`` timings of each pass, interleaved, with gc disabled while timing."""
-    best = {name: float("inf") for name in passes}
+    return {name: min(seconds) for name, seconds in pass_times(passes, repeat).items()}
+
+
+def pass_times(passes: Mapping[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """Seconds of ``repeat`` timings of each pass, interleaved, with gc disabled while timing."""
+    times: dict[str, list[float]] = {name: [] for name in passes}
     sink = io.StringIO()
     for _ in range(repeat):
         for name, run in passes.items():
@@ -189,13 +194,12 @@ def best_times(passes: Mapping[str, Callable[[], object]], repeat: int) -> dict[
                 with redirect_stderr(sink):
                     start = time.perf_counter()
                     run()
-                    elapsed = time.perf_counter() - start
+                    times[name].append(time.perf_counter() - start)
             finally:
                 gc.enable()
-            best[name] = min(best[name], elapsed)
             sink.seek(0)
             sink.truncate()
-    return best
+    return times
 
 
 def profile(checks: Sequence[Check], top: int = 25) -> None:

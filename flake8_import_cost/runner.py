@@ -49,7 +49,36 @@ def lint(
 ) -> list[Finding]:
     """The findings of every enabled rule on one parsed file."""
     with _no_collection():
-        return _lint(tree, filename, lines, settings, enabled=enabled, warn=warn)
+        ctx = FileContext(tree, filename, lines, settings, file_kind(filename, settings))
+        try:
+            ctx.importtime  # the walker and the name table, built once for every rule
+        except Exception as error:  # noqa: BLE001 - contain any bug in the analysis
+            warn("the import-time analysis", error)
+            return []
+        findings: list[Finding] = []
+        for family in FAMILIES:
+            wanted = [r for r in family.rules if enabled(r.code) and runs_on(r.code, ctx.kind) and _wants(r, ctx, warn)]
+            if not wanted:
+                continue
+            try:
+                family.load()
+            except Exception as error:  # noqa: BLE001 - a family that cannot load skips its rules only
+                warn("/".join(family.codes), error)
+                continue
+            for declared in wanted:
+                findings.extend(_check(declared, ctx, warn))
+        try:
+            from flake8_import_cost.summaries import cross_module
+
+            findings.extend(cross_module(ctx, enabled))
+        except Exception as error:  # noqa: BLE001 - contain any bug in the summaries
+            warn("the summaries of other modules", error)
+        for code, extra in RULES.items():  # rules registered from outside the families
+            if code not in DECLARED_CODES and enabled(code):
+                findings.extend(_check(extra, ctx, warn))
+        if findings and ctx.settings.database() is not None:
+            findings = _weighted(findings, ctx, warn)
+        return findings
 
 
 @contextmanager
@@ -72,47 +101,6 @@ def _no_collection() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-def _lint(
-    tree: ast.Module,
-    filename: str,
-    lines: list[str],
-    settings: Settings,
-    *,
-    enabled: Callable[[str], bool],
-    warn: Warn,
-) -> list[Finding]:
-    ctx = FileContext(tree, filename, lines, settings, file_kind(filename, settings))
-    try:
-        ctx.importtime  # the walker and the name table, built once for every rule
-    except Exception as error:  # noqa: BLE001 - contain any bug in the analysis
-        warn("the import-time analysis", error)
-        return []
-    findings: list[Finding] = []
-    for family in FAMILIES:
-        wanted = [r for r in family.rules if enabled(r.code) and runs_on(r.code, ctx.kind) and _wants(r, ctx, warn)]
-        if not wanted:
-            continue
-        try:
-            family.load()
-        except Exception as error:  # noqa: BLE001 - a family that cannot load skips its rules only
-            warn("/".join(family.codes), error)
-            continue
-        for declared in wanted:
-            findings.extend(_check(declared, ctx, warn))
-    try:
-        from flake8_import_cost.summaries import cross_module
-
-        findings.extend(cross_module(ctx, enabled))
-    except Exception as error:  # noqa: BLE001 - contain any bug in the summaries
-        warn("the summaries of other modules", error)
-    for code, extra in RULES.items():  # rules registered from outside the families
-        if code not in DECLARED_CODES and enabled(code):
-            findings.extend(_check(extra, ctx, warn))
-    if findings and ctx.settings.database() is not None:
-        findings = _weighted(findings, ctx, warn)
-    return findings
 
 
 def _weighted(findings: list[Finding], ctx: FileContext, warn: Warn) -> list[Finding]:
