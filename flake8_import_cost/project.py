@@ -216,6 +216,10 @@ class StartUp:
         prefix = package + "."
         return found + [name for name in self.by_framework if name == package or name.startswith(prefix)]
 
+    def importing_files(self, module: str) -> set[str]:
+        """The start-up's files whose top-level imports name ``module``, a submodule or a name of it."""
+        return {where[0] for name in self._matching(module) for where in self.direct[name]}
+
     def other_importers(self, module: str, path: str) -> list[tuple[str, int]]:
         """The lines of start-up's other files that import ``module``: with them, deferring it
         in ``path`` alone saves nothing (each pays off only when all defer it)."""
@@ -582,6 +586,32 @@ def _django_settings(path: str) -> tuple[list[str], str | None, list[str]]:
     return apps, urlconf, references
 
 
+@lru_cache(maxsize=16)
+def setting_values(root: str) -> dict[str, str]:
+    """The dotted paths that the project's Django settings under ``root`` give by name:
+    ``SEARCH_BACKEND = "app.search.Engine"`` is ``{"SEARCH_BACKEND": "app.search.Engine"}``.
+    A setting that two settings modules give different paths is left out: which one
+    the application runs with is not in its files."""
+    found: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for path in _settings_files(root):
+        try:
+            with open(path, "rb") as file:
+                tree = ast.parse(file.read(), path)
+        except UNREADABLE:
+            continue
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name, value = stmt.targets[0].id, stmt.value
+            if not (name.isupper() and isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                continue
+            if "." in value.value and _is_dotted(value.value):
+                if found.setdefault(name, value.value) != value.value:
+                    ambiguous.add(name)
+    return {name: path for name, path in found.items() if name not in ambiguous}
+
+
 def _referenced_module(reference: str, root: str) -> str:
     """The module a dotted path in the settings names: itself, or the module that
     defines the class or function it ends with (``app.search.Engine``: ``app.search``)."""
@@ -819,4 +849,10 @@ def _needed_at_import(path: str, line: int, mtime_ns: int, size: int) -> bool:
         return True
     walker = ImportTime(tree, Names(tree))
     kinds = NameUsage(tree, walker).kinds(names)
-    return bool(kinds & {"import", "runtime", "reexport"}) or (not kinds and os.path.basename(path) == "__init__.py")
+    if kinds & {"import", "runtime", "reexport"} or (not kinds and os.path.basename(path) == "__init__.py"):
+        return True
+    if "function" not in kinds:
+        return False
+    from flake8_import_cost.summaries import used_at_start_up
+
+    return used_at_start_up(path, tuple(dict.fromkeys(names))) is not None  # a function start-up runs uses it

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flake8_import_cost.limits import UNPARSABLE
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from flake8_import_cost.context import Where
+    from flake8_import_cost.names import ScopeNode
     from flake8_import_cost.settings import Settings
 
 #: The rules whose findings are work a call does, and so are worth summarising.
@@ -116,7 +118,7 @@ class ModuleSummary:
 #: (path, modification time, size, one method call or "", options) -> the module's summary,
 #: per process: each module is read and checked once for its functions, classes and
 #: objects, and once more for each ``Class().method`` that a call asks for.
-_MODULES: dict[tuple[str, int, int, str, tuple[object, ...]], ModuleSummary] = {}
+_MODULES: dict[tuple[object, ...], ModuleSummary] = {}
 #: (path, modification time, size, callee, depth, options) -> the callee's effects.
 _EFFECTS: dict[tuple[str, int, int, str, int, tuple[object, ...]], list[Effect]] = {}
 
@@ -177,7 +179,7 @@ def _calls_out(ctx: FileContext, root: str) -> Iterator[tuple[ast.Call, Where, L
             target = project(name)
             link = Link(target[0], target[1], where.calls) if target is not None else None
         else:
-            link = _instance_call(ctx, call, where, project)
+            link = _instance_call(ctx, call, where, project) or _named_by_setting(ctx, call, where, root)
         if link is not None:
             yield call, where, link
 
@@ -229,6 +231,75 @@ def _instance_call(
             return None
         return Link(target[0], f"{target[1]}().{func.attr}", where.calls, None if built_here else target[1])
     return None
+
+
+def _named_by_setting(ctx: FileContext, call: ast.Call, where: Where, root: str) -> Link | None:
+    """The project's class or function that a call builds or runs after loading it
+    from the dotted path a setting gives: ``import_string(settings.ENGINE)()``,
+    ``getattr(import_module(module_path), name)()`` where both come from
+    ``settings.ENGINE``, or the same through names the function assigns once.
+    The path is the one the project's settings give the setting
+    (:func:`~flake8_import_cost.project.setting_values`)."""
+    from flake8_import_cost.knowledge.loaders import DYNAMIC_LOADERS
+
+    names, scope = ctx.names, where.scope
+    loaded = names.resolve(call.func, scope)
+    if not isinstance(loaded, ast.Call):
+        return None
+    loader = DYNAMIC_LOADERS.get(names.qualified(loaded.func, scope) or "")
+    if loader is None and names.qualified(loaded.func, scope) == "getattr" and len(loaded.args) == 2:
+        module = names.resolve(loaded.args[0], scope)  # getattr(import_module(path), name)
+        if isinstance(module, ast.Call) and DYNAMIC_LOADERS.get(names.qualified(module.func, scope) or "") == "module":
+            loaded, loader = module, "object"
+    if loader != "object":
+        return None
+    from flake8_import_cost.project import setting_values
+
+    values = setting_values(root)
+    paths = {values[name] for name in _settings_read(ctx, loaded, scope) if name in values}
+    target = _target(paths.pop(), root) if len(paths) == 1 else None
+    if target is None or "." in target[1]:
+        return None
+    return Link(target[0], target[1], where.calls)
+
+
+#: How many expressions :func:`_settings_read` follows back from a loader's arguments.
+_MAX_TRACED = 40
+
+
+def _settings_read(ctx: FileContext, call: ast.Call, scope: ScopeNode) -> set[str]:
+    """The settings (``settings.NAME``, ``getattr(settings, "NAME")``) that the arguments of
+    ``call`` are worked out from, through the assignments of the names they read."""
+    names = ctx.names
+    found: set[str] = set()
+    pending: list[ast.AST] = [*call.args, *(keyword.value for keyword in call.keywords)]
+    seen: set[str] = set()
+    traced = 0
+    while pending and traced < _MAX_TRACED:
+        node = pending.pop()
+        traced += 1
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Attribute) and inner.attr.isupper() and _is_settings(inner.value):
+                found.add(inner.attr)
+            elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "getattr":
+                args = inner.args
+                if len(args) >= 2 and _is_settings(args[0]) and isinstance(args[1], ast.Constant):
+                    found.add(str(args[1].value))
+            elif isinstance(inner, ast.Name) and inner.id not in seen:
+                seen.add(inner.id)
+                lookup = names.lookup(inner.id, scope)
+                for binding in lookup.bindings if lookup is not None else ():
+                    statement = binding.node  # ``module, _, name = path.rpartition(".")`` too
+                    value = binding.value if binding.value is not None else getattr(statement, "value", None)
+                    if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and value is not None:
+                        pending.append(value)
+    return found
+
+
+def _is_settings(node: ast.expr) -> bool:
+    """Whether ``node`` reads a settings object by its name: ``settings``, ``conf.settings``, ``app_settings``."""
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return "settings" in name.lower()
 
 
 def _foreign_base(
@@ -313,18 +384,25 @@ def summary(path: str, callee: str, settings: Settings, depth: int = MAX_SUMMARY
     return effects
 
 
-def _module_summary(path: str, mtime_ns: int, size: int, settings: Settings, only: str = "") -> ModuleSummary:
-    key = (path, mtime_ns, size, only, _knobs(settings))
+def _module_summary(
+    path: str, mtime_ns: int, size: int, settings: Settings, only: str = "", *, links_only: bool = False
+) -> ModuleSummary:
+    """The module's summary; with ``links_only``, its links alone are sure to be there."""
+    key: tuple[object, ...] = (path, mtime_ns, size, only, _knobs(settings))
     found = _MODULES.get(key)
+    if found is None and links_only:
+        key = (*key, "links")
+        found = _MODULES.get(key)
     if found is None:
-        found = _MODULES[key] = _summarise(path, size, settings, only)
+        found = _MODULES[key] = _summarise(path, size, settings, only, links_only=links_only)
     return found
 
 
-def _summarise(path: str, size: int, settings: Settings, only: str = "") -> ModuleSummary:
+def _summarise(path: str, size: int, settings: Settings, only: str = "", *, links_only: bool = False) -> ModuleSummary:
     """What calling each top-level function and class of the module at ``path`` does there,
-    and the calls it makes into the project's other modules: from the disk cache when
-    it has the file's content, else worked out and kept there."""
+    and the calls it makes into the project's other modules (with ``links_only``, only
+    those: the rules are not run): from the disk cache when it has the file's content,
+    else worked out and kept there."""
     if size > MAX_SUMMARY_BYTES:
         return ModuleSummary()
     try:
@@ -335,10 +413,13 @@ def _summarise(path: str, size: int, settings: Settings, only: str = "") -> Modu
     from flake8_import_cost import filecache
 
     options = _options(settings) + only
-    found = _restored(filecache.read("summary", path, data, options))
+    kind = "summary-links" if links_only else "summary"
+    found = _restored(filecache.read(kind, path, data, options))
+    if found is None and links_only:  # a full summary has the links too
+        found = _restored(filecache.read("summary", path, data, options))
     if found is None:
-        found = _worked_out(path, data, settings, only)
-        filecache.write("summary", path, data, _kept(found), options)
+        found = _worked_out(path, data, settings, only, links_only=links_only)
+        filecache.write(kind, path, data, _kept(found), options)
     return found
 
 
@@ -386,7 +467,7 @@ def _restored(kept: Any) -> ModuleSummary | None:
     return found
 
 
-def _worked_out(path: str, data: bytes, settings: Settings, only: str) -> ModuleSummary:
+def _worked_out(path: str, data: bytes, settings: Settings, only: str, *, links_only: bool = False) -> ModuleSummary:
     found = ModuleSummary()
     try:
         source = data.decode("utf-8")
@@ -404,7 +485,7 @@ def _worked_out(path: str, data: bytes, settings: Settings, only: str) -> Module
     own = module_name(path, root)
     qualify = (lambda calls: tuple(f"{own}.{name}" for name in calls)) if own else tuple
     ctx = FileContext(tree, path, lines, settings, "application", as_callee=True)
-    for family in FAMILIES:
+    for family in FAMILIES if not links_only else ():
         wanted = [r for r in family.rules if r.code in SUMMARY_CODES and (r.wanted is None or r.wanted(ctx))]
         if wanted:
             family.load()
@@ -482,3 +563,175 @@ def _suppressed(lines: list[str], line: int, code: str) -> bool:
 __all__ = [
     "MAX_SUMMARY_DEPTH", "SUMMARY_CODES", "Effect", "Elsewhere", "Link", "ModuleSummary", "cross_module", "summary",
 ]  # fmt: skip
+
+
+# -- what the start-up runs in each module ----------------------------------------------------------
+
+
+#: Where start-up runs a callee of another module: the file and line of the import-time
+#: call, and the qualified functions it goes through on the way (none for a direct call).
+StartUpSite = tuple[str, int, tuple[str, ...]]
+
+
+def used_at_start_up(path: str, local_names: tuple[str, ...]) -> tuple[str, tuple[StartUpSite, ...], int] | None:
+    """Whether the start-up, from another file, runs code of the module at ``path`` that
+    uses one of ``local_names`` (module-level names, used there only inside functions):
+    the callee, the places start-up runs it and the line of the use."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _used_at_start_up(os.path.abspath(path), local_names, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _used_at_start_up(
+    path: str, local_names: tuple[str, ...], mtime_ns: int, size: int
+) -> tuple[str, tuple[StartUpSite, ...], int] | None:
+    callees = _started(path, MAX_SUMMARY_DEPTH)
+    if not callees or size > MAX_SUMMARY_BYTES:
+        return None
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), filename=path)
+    except UNPARSABLE:
+        return None
+    from flake8_import_cost.importtime import ImportTime
+    from flake8_import_cost.names import Names
+
+    appended = _append_targets(tree, tuple(callees))
+    wanted = frozenset(local_names)
+    first: tuple[int, str] | None = None
+    for used, where in ImportTime(tree, Names(tree)).nodes(ast.Name):
+        if used.id not in wanted or not isinstance(used.ctx, ast.Load) or where.kind == "annotation":
+            continue
+        callee = appended.get(getattr(where.anchor(used), "lineno", 0))
+        if callee is not None and (first is None or used.lineno < first[0]):
+            first = (used.lineno, callee)
+    return None if first is None else (first[1], callees[first[1]], first[0])
+
+
+@lru_cache(maxsize=4096)
+def _started(path: str, depth: int) -> dict[str, tuple[StartUpSite, ...]]:
+    """The callees of the module at ``path`` (:class:`Link` targets: ``load``, ``Engine``,
+    ``Engine().search``) that the start-up's import-time code in other files runs, each
+    with the lines that run it, in order: calls in the start-up files that import the
+    module (or that read a setting naming one of its classes), and, ``depth - 1``
+    modules further, calls of functions of such files that call into the module."""
+    from flake8_import_cost.project import module_name, setting_values, start_up
+
+    root = package_chain(path)[0]
+    name = module_name(path, root)
+    startup = start_up(root)
+    if name is None or path not in startup.files:
+        return {}
+    importers = startup.importing_files(name)
+    named = [setting for setting, value in setting_values(root).items() if value.startswith(name + ".")]
+    if named:  # ``import_string(settings.ENGINE)()`` needs no import of the module
+        importers.update(file for file in startup.files if _mentions(file, named))
+    importers.discard(path)
+    found: dict[str, dict[tuple[str, int], StartUpSite]] = {}
+    for caller in sorted(importers):
+        for target_path, target, line in _own_calls(caller, root):
+            if target_path == path:
+                found.setdefault(target, {}).setdefault((caller, line), (caller, line, ()))
+    for caller in sorted(importers) if depth > 1 else ():  # a function of the importer calls into the module
+        through = module_name(caller, root)
+        for callee, sites in _started(caller, depth - 1).items():
+            for link in _links(caller, root, callee):
+                if link.path != path:
+                    continue
+                calls = link.calls or (f"{through}.{callee}" if through else callee,)
+                for site in sites:
+                    found.setdefault(link.target, {}).setdefault(site[:2], (site[0], site[1], (*site[2], *calls)))
+    return {target: tuple(sites[key] for key in sorted(sites)) for target, sites in found.items()}
+
+
+def _mentions(path: str, words: list[str]) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            text = file.read()
+    except OSError:
+        return False
+    return any(word in text for word in words)
+
+
+def _own_calls(path: str, root: str) -> list[tuple[str, str, int]]:
+    """The import-time calls of the module at ``path`` into the project's other modules:
+    the file and callee each runs there, and the line of the module that makes it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    return _kept_calls(path, root, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _kept_calls(path: str, root: str, mtime_ns: int, size: int) -> list[tuple[str, str, int]]:
+    """:func:`_own_calls`, kept on disk by content like the summaries."""
+    from flake8_import_cost import filecache
+    from flake8_import_cost.project import setting_values
+
+    if size > MAX_SUMMARY_BYTES:
+        return []
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
+        return []
+    options = json.dumps(sorted(setting_values(root).items()))
+    kept = filecache.read("start-up-calls", path, data, options)
+    if isinstance(kept, list) and all(isinstance(item, list) and len(item) == 3 for item in kept):
+        return [(str(target_path), str(target), int(line)) for target_path, target, line in kept]
+    calls: list[tuple[str, str, int]] = []
+    try:
+        source = data.decode("utf-8")
+        tree = ast.parse(source, filename=path)
+    except UNPARSABLE:
+        return []
+    from flake8_import_cost.settings import Settings
+
+    ctx = FileContext(tree, path, source.splitlines(keepends=True), Settings(), "application")
+    for call, where, link in _calls_out(ctx, root):
+        calls.append((link.path, link.target, getattr(where.anchor(call), "lineno", 0)))
+    filecache.write("start-up-calls", path, data, [list(call) for call in calls], options)
+    return calls
+
+
+def _links(path: str, root: str, callee: str) -> list[Link]:
+    """The calls that ``callee``, a top-level function or class of the module at ``path``
+    (or ``Class().method``), makes into the project's other modules: the summary's links,
+    without running the rules."""
+    from flake8_import_cost.settings import Settings
+
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    only = callee if "()." in callee else ""
+    return _module_summary(path, stat.st_mtime_ns, stat.st_size, Settings(), only, links_only=True).links.get(callee, [])
+
+
+def _append_targets(tree: ast.Module, targets: tuple[str, ...]) -> dict[int, str]:
+    """Append to ``tree`` a call of each :class:`Link` target, each on a line of its own past
+    the end of the module; the target by that line."""
+    last = max((getattr(node, "end_lineno", 0) or 0 for node in tree.body), default=0)
+    found: dict[int, str] = {}
+    for target in targets:
+        cls, _, method = target.partition("().")
+        parts = cls.split(".")
+        if not all(part.isidentifier() for part in parts) or (method and not method.isidentifier()):
+            continue
+        func: ast.expr = ast.Name(id=parts[0], ctx=ast.Load())
+        for part in parts[1:]:  # ``LOADER.load``: a method of a module-level object
+            func = ast.Attribute(value=func, attr=part, ctx=ast.Load())
+        if method:  # ``Loader().load``: a method called on a new instance
+            func = ast.Attribute(value=ast.Call(func=func, args=[], keywords=[]), attr=method, ctx=ast.Load())
+        line = last + 1 + len(found)
+        expr = ast.Expr(value=ast.Call(func=func, args=[], keywords=[]))
+        for node in ast.walk(expr):
+            node.lineno, node.col_offset = line, 0  # type: ignore[attr-defined]
+            node.end_lineno, node.end_col_offset = line, 0  # type: ignore[attr-defined]
+        tree.body.append(expr)
+        found[line] = target
+    return found

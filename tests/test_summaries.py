@@ -192,3 +192,45 @@ def test_work_that_the_arguments_of_the_call_decide_is_not_summarised(tmp_path: 
     assert [(path, line, message.split(" [")[1]) for path, line, message in found] == [
         ("app/main.py", 4, "app/store.py:11] (in app.store.Store.read(), called at import time)")
     ]
+
+
+ENGINE = "class Engine:\n    def __init__(self):\n        self.index = open('index.db').read()\n"
+LOADERS = "from django.conf import settings\nfrom django.utils.module_loading import import_string\n"
+
+
+def test_a_class_that_a_setting_names_is_followed_where_start_up_builds_it(tmp_path: Path) -> None:
+    found = lines(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings.py": "INSTALLED_APPS = ['app']\nENGINE = 'app.engine.Engine'\n",
+        "app/__init__.py": "",
+        "app/engine.py": ENGINE,
+        "app/main.py": LOADERS + (
+            "import importlib\n\n"
+            "A = import_string(settings.ENGINE)()\n"
+            "engine_class = import_string(getattr(settings, 'ENGINE'))\nB = engine_class()\n"
+            "module_path, _, class_name = settings.ENGINE.rpartition('.')\n"
+            "C = getattr(importlib.import_module(module_path), class_name)()\n"
+        ),
+    })  # fmt: skip
+    assert [(path, line) for path, line, _ in found] == [("app/main.py", 5), ("app/main.py", 7), ("app/main.py", 9)]
+    assert found[0][2].endswith("[app/engine.py:3] (in app.engine.Engine.__init__(), called at import time)")
+
+
+def test_a_setting_that_is_not_the_projects_or_not_built_is_not_followed(tmp_path: Path) -> None:
+    assert lines(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings.py": "INSTALLED_APPS = ['app']\nENGINE = 'app.engine.Engine'\nOTHER = 'app.engine.Engine'\n",
+        "site/settings_local.py": "INSTALLED_APPS = ['app']\nOTHER = 'app.spare.Engine'\n",
+        "app/__init__.py": "",
+        "app/engine.py": ENGINE,
+        "app/spare.py": ENGINE,
+        "app/main.py": LOADERS + (
+            "from app import config\n\n"
+            "LOADED = import_string(settings.ENGINE)\n"  # loaded, not built
+            "A = import_string(config.ENGINE)()\n"  # not a settings object
+            "B = import_string(settings.OTHER)()\n"  # two settings modules disagree
+            "C = import_string(settings.MISSING)()\n"  # no settings module gives it
+            "\n\ndef later():\n    return import_string(settings.ENGINE)()\n"
+        ),
+        "app/config.py": "ENGINE = 'app.engine.Engine'\n",
+    }) == []  # fmt: skip

@@ -90,7 +90,7 @@ class SlowImport(Detail):
 
     __slots__ = (
         "statements", "module", "imported", "names", "uses", "cost_ms", "source", "lazy", "first_use", "patched",
-        "also_imported_by", "third_party",
+        "also_imported_by", "third_party", "started",
     )  # fmt: skip
 
     def __init__(
@@ -120,6 +120,10 @@ class SlowImport(Detail):
         self.also_imported_by: tuple[str, ...] = ()
         #: With a profile: a third-party start-up line that imports the module too.
         self.third_party: str | None = None
+        #: When the uses are inside functions that start-up runs from another file: the
+        #: callee (``Engine``, ``load``), the first line that runs it (``path:line``), the
+        #: functions that call it on the way there, and how many other lines run it.
+        self.started: tuple[str, str, tuple[str, ...], int] | None = None
 
     @property
     def node(self) -> ImportNode:
@@ -129,7 +133,7 @@ class SlowImport(Detail):
     @property
     def used_at_import(self) -> bool:
         """Whether import-time code needs the module (code, an annotation read at runtime, a re-export)."""
-        return bool(self.uses & {"import", "runtime", "reexport"})
+        return bool(self.uses & {"import", "runtime", "reexport", "startup"})
 
     @property
     def deferrable(self) -> bool:
@@ -183,6 +187,20 @@ class SlowImport(Detail):
             return f"; used at import time{self._where_used()}: move that use into a function, and {imports} with it"
         if "runtime" in uses:
             return f"; needed at import time by an annotation that is read at runtime{self._where_used()}"
+        if "startup" in uses and self.started is not None:
+            callee, caller, through, more = self.started
+            cls, _, method = callee.partition("().")
+            if more:
+                caller += f" and {more} other line{'s' * (more != 1)}"
+            verb = ("builds", "build") if not method and cls[:1].isupper() else ("calls", "call")
+            what = cls if verb[0] == "builds" else f"{callee.replace('()', '')}()"
+            runs = f"{verb[bool(more)]} {what}"
+            shown = [name.replace("()", "") + "()" for name in through]
+            via = f" (via {', '.join(shown)})" if through else ""
+            return (
+                f"; used at start-up: {caller} {runs} at import time{via}, which uses it{self._where_used()};"
+                f" do that on first use there, then {imports} can move into the functions"
+            )
         if "function" in uses:
             if "eager" in uses:
                 return f"; used only inside functions and in type hints: {future} move {imports} into the functions"
@@ -299,6 +317,8 @@ def _finding(ctx: FileContext, package: _Package, where: Where, startup: StartUp
     first_use = _first_use(usage, bound)
     detail = SlowImport(package.statements if lazy else statements, module, imported, package.names, uses, ms,
                         source, lazy, first_use)  # fmt: skip
+    if detail.deferrable and startup is not None and os.path.abspath(ctx.filename) in startup.files:
+        _started(ctx.filename, bound, detail)
     if (detail.used_at_import or lazy) and ms is not None and ms < settings.import_time_use_ms:
         return None  # needed at import time: only a costly module is worth restructuring for
     if detail.deferrable or "typing" in uses:
@@ -320,6 +340,23 @@ def _finding(ctx: FileContext, package: _Package, where: Where, startup: StartUp
         if detail.third_party is not None and detail.used_at_import:
             return None  # needed at import time, and loaded by a package outside the project anyway
     return Finding.at(detail.node, "IMC101", detail, where)
+
+
+def _started(filename: str, bound: list[str], detail: SlowImport) -> None:
+    """When start-up runs, from another file, the functions of this one that use the
+    module (``ENGINE = import_string(settings.ENGINE)()`` elsewhere), the module is
+    needed at start-up: deferring the import into them saves nothing."""
+    from flake8_import_cost.summaries import used_at_start_up
+
+    found = used_at_start_up(filename, tuple(dict.fromkeys(bound)))
+    if found is None:
+        return
+    callee, sites, used = found
+    path, line, through = sites[0]
+    root = package_root(filename)
+    detail.uses = detail.uses | {"startup"}
+    detail.first_use = used
+    detail.started = (callee, f"{os.path.relpath(path, root).replace(os.sep, '/')}:{line}", through, len(sites) - 1)
 
 
 def _on_demand(ctx: FileContext, startup: StartUp | None) -> bool:

@@ -663,3 +663,105 @@ from vendorlib.big import Report  # IMC101 "vendorlib.big takes ~300 ms"
 
 def report(rows):
     return Report(rows)
+
+
+# module: a Django project whose start-up builds the search engine that a setting names
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/__init__.py
+
+# module: its settings name the engine and an exporter by dotted path
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/settings.py
+INSTALLED_APPS = ["catalog"]
+SEARCH_BACKEND = "catalog.search.Engine"
+EXPORTER = "catalog.exporters.Exporter"
+
+# module: the app's models, imported at every start-up: they load the engine's factory and call a registry
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/models.py
+from catalog import exports, factory, warmup
+from catalog.registry import load_rules
+
+RULES = load_rules()
+warmup.prepare()
+SECOND = factory.create()  # IMC301 "(in catalog.search.Engine.__init__(), called at import time via catalog.factory.create())"
+
+# module: the factory builds the class SEARCH_BACKEND names, at import time: the client its constructor builds is its work
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/factory.py
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+def create():
+    path = settings.SEARCH_BACKEND
+    module, _, name = path.rpartition(".")
+    return getattr(__import__(module, fromlist=[name]), name)()
+
+
+ENGINE = create()  # IMC301 "elasticsearch.Elasticsearch() builds a client at import time" "[catalog/search.py:716]" "(in catalog.search.Engine.__init__(), called at import time via create())"
+
+
+def exporter():  # named by EXPORTER, built on first use: nothing at import
+    return import_string(settings.EXPORTER)()
+
+# module: the engine: its constructor runs at start-up, so the import it uses is needed there
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/search.py
+import elasticsearch  # IMC101 "used at start-up: catalog/factory.py:702 and 1 other line build Engine at import time, which uses it (line 716)" "do that on first use there"
+
+
+class Engine:
+    def __init__(self):
+        self.client = elasticsearch.Elasticsearch()
+
+# module: another start-up importer of elasticsearch: the engine's module needs it at start-up, so deferring here saves nothing
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/exports.py
+import elasticsearch
+
+
+def dump(index):
+    return elasticsearch.helpers.scan(index)
+
+# module: a setting names the exporter, but nothing builds it at import: its imports can move
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/exporters.py
+import openpyxl  # IMC101 "used only inside functions"
+
+
+class Exporter:
+    def __init__(self):
+        self.book = openpyxl.Workbook()
+
+# module: a registry whose function the models call at import time, and one they do not call
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/registry.py
+import yaml  # IMC101 "used at start-up: catalog/models.py:685 calls load_rules() at import time, which uses it (line 745)"
+import redis  # IMC101 "used only inside functions"
+
+
+def load_rules():
+    return yaml.safe_dump({})
+
+
+def publish(rules):
+    return redis.Redis().publish("rules", rules)
+
+# module: a module whose function the models call at import time calls into another
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/warmup.py
+from catalog import charts
+
+
+def prepare():
+    return charts.draw()
+
+# module: so what that one uses is needed at start-up too, two modules away
+# flake8-options: --import-cost-threshold-ms=10 --import-cost-import-time-use-ms=10
+# filename: catalog/charts.py
+import matplotlib  # IMC101 "used at start-up: catalog/models.py:686 calls draw() at import time (via catalog.warmup.prepare()), which uses it (line 767)"
+
+
+def draw():
+    return matplotlib.figure.Figure()
