@@ -66,7 +66,7 @@ def reported() -> dict[Line, list[str]]:
 def test_the_audit_sees_every_kind_of_work(audit: dict[str, list]) -> None:  # type: ignore[type-arg]
     kinds = {what for _, _, what in audit["events"]}
     assert kinds == {"open", "process", "list", "change", "temporary", "connect", "thread"}
-    assert audit["modules"] == ["app.startup", "app.registry", "app.local", "app.near_misses"]
+    assert audit["modules"] == ["app.startup", "app.registry", "app.local", "app.backends", "app.near_misses"]
 
 
 def test_findings_are_scored_against_what_the_imports_really_did(
@@ -97,4 +97,16 @@ def test_a_finding_names_the_work_its_module_and_the_calls(reported: dict[Line, 
     assert reported["app/startup.py", line] == [
         "IMC402 subprocess.run() starts a process at import time; run it on first use (functools.cache)"
         " [app/vcs.py:10, and 1 more] (in app.vcs.Git.__init__(), called at import time via app.config.version())"
+    ]
+
+
+def test_a_class_that_a_setting_names_is_followed_to_its_work(
+    observed: set[Line], reported: dict[Line, list[str]]
+) -> None:
+    source = (PROJECT / "app" / "backends.py").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(source, 1) if text.startswith("STORE = create()"))
+    assert ("app/backends.py", line) in observed  # the listing really happens there, at import
+    assert reported["app/backends.py", line] == [
+        "IMC402 os.listdir() lists a directory at import time; list it on first use (functools.cache)"
+        " [app/stores.py:10] (in app.stores.DirectoryStore.__init__(), called at import time via create())"
     ]

@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 PACKAGE = ROOT / "app"
 #: The modules to import, in order (each import also imports what it needs).
-MODULES = ["app.startup", "app.registry", "app.local", "app.near_misses"]
+MODULES = ["app.startup", "app.registry", "app.local", "app.backends", "app.near_misses"]
 #: Audit events that are import-time work, and what to call them.
 EVENTS = {
     "subprocess.Popen": "process",
