@@ -21,6 +21,7 @@ import ast
 import importlib
 import os
 import re
+import sys
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -796,10 +797,14 @@ def test_suite(root: str) -> TestSuite:
 
 
 def files_changed() -> None:
-    """Forget what was read of whole projects (their start-up, test suites and scripts): files have
-    been rewritten since (by ``fix``). What is read of one file is kept by the file's size and time."""
-    for cached in (start_up, test_suite, script_modules):
+    """Forget what was read of whole projects (their start-up, settings, test suites and scripts):
+    files have been rewritten since (by ``fix``). What is read of one file alone is kept by the
+    file's size and time."""
+    for cached in (start_up, setting_values, test_suite, script_modules, _needed_at_import):
         cached.cache_clear()
+    summaries = sys.modules.get("flake8_import_cost.summaries")
+    if summaries is not None:  # what start-up runs in each module, read from the others
+        summaries.start_up_changed()
 
 
 def _test_files(root: str, is_test: Callable[[str], bool]) -> Iterator[str]:

@@ -237,7 +237,7 @@ def _named_by_setting(ctx: FileContext, call: ast.Call, where: Where, root: str)
     """The project's class or function that a call builds or runs after loading it
     from the dotted path a setting gives: ``import_string(settings.ENGINE)()``,
     ``getattr(import_module(module_path), name)()`` where both come from
-    ``settings.ENGINE``, or the same through names the function assigns once.
+    ``settings.ENGINE``, also through the names the code assigns on the way.
     The path is the one the project's settings give the setting
     (:func:`~flake8_import_cost.project.setting_values`)."""
     from flake8_import_cost.knowledge.loaders import DYNAMIC_LOADERS
@@ -246,8 +246,9 @@ def _named_by_setting(ctx: FileContext, call: ast.Call, where: Where, root: str)
     loaded = names.resolve(call.func, scope)
     if not isinstance(loaded, ast.Call):
         return None
-    loader = DYNAMIC_LOADERS.get(names.qualified(loaded.func, scope) or "")
-    if loader is None and names.qualified(loaded.func, scope) == "getattr" and len(loaded.args) == 2:
+    qualified = names.qualified(loaded.func, scope) or ""
+    loader = DYNAMIC_LOADERS.get(qualified)
+    if qualified == "getattr" and len(loaded.args) == 2:
         module = names.resolve(loaded.args[0], scope)  # getattr(import_module(path), name)
         if isinstance(module, ast.Call) and DYNAMIC_LOADERS.get(names.qualified(module.func, scope) or "") == "module":
             loaded, loader = module, "object"
@@ -560,11 +561,6 @@ def _suppressed(lines: list[str], line: int, code: str) -> bool:
     return codes is None or any(code.startswith(c) for c in codes.replace(",", " ").split())
 
 
-__all__ = [
-    "MAX_SUMMARY_DEPTH", "SUMMARY_CODES", "Effect", "Elsewhere", "Link", "ModuleSummary", "cross_module", "summary",
-]  # fmt: skip
-
-
 # -- what the start-up runs in each module ----------------------------------------------------------
 
 
@@ -638,7 +634,7 @@ def _started(path: str, depth: int) -> dict[str, tuple[StartUpSite, ...]]:
     for caller in sorted(importers) if depth > 1 else ():  # a function of the importer calls into the module
         through = module_name(caller, root)
         for callee, sites in _started(caller, depth - 1).items():
-            for link in _links(caller, root, callee):
+            for link in _links(caller, callee):
                 if link.path != path:
                     continue
                 calls = link.calls or (f"{through}.{callee}" if through else callee,)
@@ -698,7 +694,7 @@ def _kept_calls(path: str, root: str, mtime_ns: int, size: int) -> list[tuple[st
     return calls
 
 
-def _links(path: str, root: str, callee: str) -> list[Link]:
+def _links(path: str, callee: str) -> list[Link]:
     """The calls that ``callee``, a top-level function or class of the module at ``path``
     (or ``Class().method``), makes into the project's other modules: the summary's links,
     without running the rules."""
@@ -709,7 +705,8 @@ def _links(path: str, root: str, callee: str) -> list[Link]:
     except OSError:
         return []
     only = callee if "()." in callee else ""
-    return _module_summary(path, stat.st_mtime_ns, stat.st_size, Settings(), only, links_only=True).links.get(callee, [])
+    found = _module_summary(path, stat.st_mtime_ns, stat.st_size, Settings(), only, links_only=True)
+    return found.links.get(callee, [])
 
 
 def _append_targets(tree: ast.Module, targets: tuple[str, ...]) -> dict[int, str]:
@@ -735,3 +732,15 @@ def _append_targets(tree: ast.Module, targets: tuple[str, ...]) -> dict[int, str
         tree.body.append(expr)
         found[line] = target
     return found
+
+
+def start_up_changed() -> None:
+    """Forget what start-up runs in each module: the project's files were rewritten."""
+    _started.cache_clear()
+    _used_at_start_up.cache_clear()
+
+
+__all__ = [
+    "MAX_SUMMARY_DEPTH", "SUMMARY_CODES", "Effect", "Elsewhere", "Link", "ModuleSummary", "cross_module",
+    "start_up_changed", "summary", "used_at_start_up",
+]  # fmt: skip

@@ -248,3 +248,23 @@ def test_needed_at_import(tmp_path: Path) -> None:
     assert not project.needed_at_import(str(tmp_path / "a.py"), 2)
     assert project.needed_at_import(str(tmp_path / "pkg" / "__init__.py"), 1)  # a package re-exports what it imports
     assert project.needed_at_import(str(tmp_path / "a.py"), 4)  # not an import: counted on as needed
+
+
+def test_setting_values_are_the_dotted_paths_the_settings_agree_on(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings.py": """\
+            INSTALLED_APPS = ["shop"]
+            SEARCH_BACKEND = "shop.search.Engine"
+            CACHE = "shop.cache.Memory"
+            TITLE = "Shop. The best."
+            lowercase = "shop.other.Thing"
+            """,
+        "site/settings_local.py": 'INSTALLED_APPS = ["shop"]\nCACHE = "shop.cache.Redis"\n',
+    })  # fmt: skip
+    root = str(tmp_path)
+    assert project.setting_values(root) == {"SEARCH_BACKEND": "shop.search.Engine"}
+    (tmp_path / "site" / "settings_local.py").write_text('INSTALLED_APPS = ["shop"]\n', encoding="utf-8")
+    assert "CACHE" not in project.setting_values(root)  # read once per process...
+    project.files_changed()
+    assert project.setting_values(root)["CACHE"] == "shop.cache.Memory"  # ...until files are rewritten
