@@ -181,7 +181,7 @@ _TYPE_ALIAS: type[ast.stmt] | None = getattr(ast, "TypeAlias", None)
 class Lookup:
     """The bindings of a name in the innermost scope that binds it."""
 
-    __slots__ = ("scope", "bindings", "imported")
+    __slots__ = ("scope", "bindings", "imported", "preferred")
 
     def __init__(self, scope: Scope, bindings: list[Binding]) -> None:
         self.scope = scope
@@ -189,6 +189,10 @@ class Lookup:
         #: Whether every binding is an import (found once: a loop variable of a long
         #: module may have thousands of bindings, and every look-up asks).
         self.imported = all(binding.kind == "import" for binding in bindings)
+        #: The binding that stands: the last, but an ``except ImportError:`` fallback
+        #: (``try: import regex as rx`` / ``except ...: import re as rx``) yields to the
+        #: import the module prefers (found once, for the same reason).
+        self.preferred = next((b for b in reversed(bindings) if not b.fallback), bindings[-1]) if bindings else None
 
     @property
     def single(self) -> Binding | None:
@@ -256,13 +260,9 @@ class Names:
         if found is None:
             root = node.id
         else:
-            if not found.imported:
+            if not found.imported or found.preferred is None:
                 return None
-            # The last import stands, but an ``except ImportError:`` fallback
-            # (``try: import regex as rx`` / ``except ...: import re as rx``)
-            # yields to the import the module prefers.
-            preferred = [b for b in found.bindings if not b.fallback] or found.bindings
-            root = preferred[-1].target or node.id
+            root = found.preferred.target or node.id
         if attrs:
             return root + "." + ".".join(reversed(attrs))
         return root
