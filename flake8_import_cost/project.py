@@ -414,9 +414,9 @@ def _entry_points(root: str) -> list[tuple[str, str]]:
     texts: list[str] = []
     for metadata in sorted(os.listdir(root)) if os.path.isdir(root) else ():
         if metadata.endswith(".dist-info"):
-            texts.append(_read(os.path.join(root, metadata, "entry_points.txt")))
+            texts.append(read_text(os.path.join(root, metadata, "entry_points.txt")))
     for directory in dict.fromkeys((root, project_root(root))):
-        texts.append(_read(os.path.join(directory, "setup.cfg")))
+        texts.append(read_text(os.path.join(directory, "setup.cfg")))
         found.extend(_pyproject_scripts(os.path.join(directory, "pyproject.toml")))
     for text in texts:
         parser = configparser.ConfigParser(interpolation=None)
@@ -440,7 +440,7 @@ def _entry_points(root: str) -> list[tuple[str, str]]:
 
 
 def _pyproject_scripts(path: str) -> list[tuple[str, str]]:
-    text = _read(path)
+    text = read_text(path)
     if "scripts" not in text:
         return []
     try:
@@ -521,7 +521,8 @@ def _imported_names(node: ast.AST, package: str) -> list[str]:
     return names
 
 
-def _read(path: str) -> str:
+def read_text(path: str) -> str:
+    """The text of the file at ``path`` (undecodable bytes replaced), or ``""`` when it cannot be read."""
     try:
         with open(path, encoding="utf-8", errors="replace") as file:
             return file.read()

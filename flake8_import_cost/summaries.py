@@ -28,18 +28,20 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from flake8_import_cost.knowledge.loaders import DYNAMIC_LOADERS
 from flake8_import_cost.limits import UNPARSABLE
 from flake8_import_cost.project import (
-    absolute_name, is_entry_point, module_file, module_name, package_chain, package_of,
+    absolute_name, is_entry_point, module_file, module_name, package_chain, package_of, read_text, setting_values,
+    start_up,
 )  # fmt: skip
 from flake8_import_cost.rules.base import Detail, FileContext, Finding, Text
+from flake8_import_cost.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from flake8_import_cost.context import Where
     from flake8_import_cost.names import ScopeNode
-    from flake8_import_cost.settings import Settings
 
 #: The rules whose findings are work a call does, and so are worth summarising.
 SUMMARY_CODES = ("IMC201", "IMC202", "IMC301", "IMC401", "IMC402")
@@ -240,8 +242,6 @@ def _named_by_setting(ctx: FileContext, call: ast.Call, where: Where, root: str)
     ``settings.ENGINE``, also through the names the code assigns on the way.
     The path is the one the project's settings give the setting
     (:func:`~flake8_import_cost.project.setting_values`)."""
-    from flake8_import_cost.knowledge.loaders import DYNAMIC_LOADERS
-
     names, scope = ctx.names, where.scope
     loaded = names.resolve(call.func, scope)
     if not isinstance(loaded, ast.Call):
@@ -254,8 +254,6 @@ def _named_by_setting(ctx: FileContext, call: ast.Call, where: Where, root: str)
             loaded, loader = module, "object"
     if loader != "object":
         return None
-    from flake8_import_cost.project import setting_values
-
     values = setting_values(root)
     paths = {values[name] for name in _settings_read(ctx, loaded, scope) if name in values}
     target = _target(paths.pop(), root) if len(paths) == 1 else None
@@ -520,9 +518,9 @@ def _append_calls(tree: ast.Module, length: int, only: str = "") -> dict[int, st
     classes = {stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
     callees: list[tuple[ast.expr, str]] = []
     if only:  # ``Loader().load``: that call alone
-        cls, _, attr = only.partition("().")
-        instance = ast.Call(func=ast.Name(id=cls, ctx=ast.Load()), args=[], keywords=[])
-        callees.append((ast.Attribute(value=instance, attr=attr, ctx=ast.Load()), only))
+        func = _callee(only)
+        if func is not None:
+            callees.append((func, only))
     for stmt in tree.body if not only else ():
         if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
             callees.append((ast.Name(id=stmt.name, ctx=ast.Load()), stmt.name))
@@ -535,11 +533,30 @@ def _append_calls(tree: ast.Module, length: int, only: str = "") -> dict[int, st
                         receiver = ast.Name(id=name, ctx=ast.Load())
                         method_of = ast.Attribute(value=receiver, attr=method.name, ctx=ast.Load())
                         callees.append((method_of, f"{name}.{method.name}"))
+    return _appended(tree, callees, length + 1)
+
+
+def _callee(target: str) -> ast.expr | None:
+    """What a call of the :class:`Link` target ``target`` calls: ``load``, ``LOADER.load``
+    (a method of a module-level object) or ``Loader().load`` (a method of a new instance)."""
+    cls, _, method = target.partition("().")
+    parts = cls.split(".")
+    if not all(part.isidentifier() for part in parts) or (method and not method.isidentifier()):
+        return None
+    func: ast.expr = ast.Name(id=parts[0], ctx=ast.Load())
+    for part in parts[1:]:
+        func = ast.Attribute(value=func, attr=part, ctx=ast.Load())
+    if method:
+        func = ast.Attribute(value=ast.Call(func=func, args=[], keywords=[]), attr=method, ctx=ast.Load())
+    return func
+
+
+def _appended(tree: ast.Module, callees: list[tuple[ast.expr, str]], first_line: int) -> dict[int, str]:
+    """Append to ``tree`` a call of each ``func``, one a line from ``first_line``; the callee by line."""
     found: dict[int, str] = {}
     for func, callee in callees:
-        line = length + 1 + len(found)
-        call = ast.Call(func=func, args=[], keywords=[])
-        expr = ast.Expr(value=call)
+        line = first_line + len(found)
+        expr = ast.Expr(value=ast.Call(func=func, args=[], keywords=[]))
         for node in ast.walk(expr):
             node.lineno, node.col_offset = line, 0  # type: ignore[attr-defined]
             node.end_lineno, node.end_col_offset = line, 0  # type: ignore[attr-defined]
@@ -614,8 +631,6 @@ def _started(path: str, depth: int) -> dict[str, tuple[StartUpSite, ...]]:
     with the lines that run it, in order: calls in the start-up files that import the
     module (or that read a setting naming one of its classes), and, ``depth - 1``
     modules further, calls of functions of such files that call into the module."""
-    from flake8_import_cost.project import module_name, setting_values, start_up
-
     root = package_chain(path)[0]
     name = module_name(path, root)
     startup = start_up(root)
@@ -644,11 +659,7 @@ def _started(path: str, depth: int) -> dict[str, tuple[StartUpSite, ...]]:
 
 
 def _mentions(path: str, words: list[str]) -> bool:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as file:
-            text = file.read()
-    except OSError:
-        return False
+    text = read_text(path)
     return any(word in text for word in words)
 
 
@@ -666,8 +677,6 @@ def _own_calls(path: str, root: str) -> list[tuple[str, str, int]]:
 def _kept_calls(path: str, root: str, mtime_ns: int, size: int) -> list[tuple[str, str, int]]:
     """:func:`_own_calls`, kept on disk by content like the summaries."""
     from flake8_import_cost import filecache
-    from flake8_import_cost.project import setting_values
-
     if size > MAX_SUMMARY_BYTES:
         return []
     try:
@@ -685,8 +694,6 @@ def _kept_calls(path: str, root: str, mtime_ns: int, size: int) -> list[tuple[st
         tree = ast.parse(source, filename=path)
     except UNPARSABLE:
         return []
-    from flake8_import_cost.settings import Settings
-
     ctx = FileContext(tree, path, source.splitlines(keepends=True), Settings(), "application")
     for call, where, link in _calls_out(ctx, root):
         calls.append((link.path, link.target, getattr(where.anchor(call), "lineno", 0)))
@@ -698,8 +705,6 @@ def _links(path: str, callee: str) -> list[Link]:
     """The calls that ``callee``, a top-level function or class of the module at ``path``
     (or ``Class().method``), makes into the project's other modules: the summary's links,
     without running the rules."""
-    from flake8_import_cost.settings import Settings
-
     try:
         stat = os.stat(path)
     except OSError:
@@ -713,25 +718,8 @@ def _append_targets(tree: ast.Module, targets: tuple[str, ...]) -> dict[int, str
     """Append to ``tree`` a call of each :class:`Link` target, each on a line of its own past
     the end of the module; the target by that line."""
     last = max((getattr(node, "end_lineno", 0) or 0 for node in tree.body), default=0)
-    found: dict[int, str] = {}
-    for target in targets:
-        cls, _, method = target.partition("().")
-        parts = cls.split(".")
-        if not all(part.isidentifier() for part in parts) or (method and not method.isidentifier()):
-            continue
-        func: ast.expr = ast.Name(id=parts[0], ctx=ast.Load())
-        for part in parts[1:]:  # ``LOADER.load``: a method of a module-level object
-            func = ast.Attribute(value=func, attr=part, ctx=ast.Load())
-        if method:  # ``Loader().load``: a method called on a new instance
-            func = ast.Attribute(value=ast.Call(func=func, args=[], keywords=[]), attr=method, ctx=ast.Load())
-        line = last + 1 + len(found)
-        expr = ast.Expr(value=ast.Call(func=func, args=[], keywords=[]))
-        for node in ast.walk(expr):
-            node.lineno, node.col_offset = line, 0  # type: ignore[attr-defined]
-            node.end_lineno, node.end_col_offset = line, 0  # type: ignore[attr-defined]
-        tree.body.append(expr)
-        found[line] = target
-    return found
+    callees = [(func, target) for target in targets if (func := _callee(target)) is not None]
+    return _appended(tree, callees, last + 1)
 
 
 def start_up_changed() -> None:
