@@ -177,6 +177,12 @@ def _differences(ours: dict[str, float], reference: dict[str, float]) -> dict[st
             for name in sorted(set(ours) & set(reference)) if reference[name]}  # fmt: skip
 
 
+def signed_median(ours: dict[str, float], reference: dict[str, float]) -> float:
+    """The median over the modules of ``(ours - reference) / reference``: above zero when ours is slower."""
+    return statistics.median((ours[name] - reference[name]) / reference[name]
+                             for name in _differences(ours, reference))  # fmt: skip
+
+
 def _combine(rounds: list[dict[str, float]]) -> dict[str, float]:
     """Each module's median over the rounds' medians."""
     names = set.intersection(*(set(medians) for medians in rounds)) if rounds else set()
@@ -222,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
           f" worst {differences[worst]:.1%} ({worst}: {our_medians[worst] / 1000:.2f} ms vs"
           f" {loop_medians[worst] / 1000:.2f} ms) (goal <= {MEDIAN_GOAL:.0%}:"
           f" {'ok' if median_difference <= MEDIAN_GOAL else 'MISSED'})")  # fmt: skip
+    signed = signed_median(our_medians, loop_medians)
+    print(f"signed, (ours - loop) / loop: median {signed:+.1%} (above zero: measure finds imports slower)")
     if len(loop_rounds) >= 2:  # how far the loop is from itself: the machine's noise floor
         floor = _differences(loop_rounds[0], loop_rounds[1])
         if floor:

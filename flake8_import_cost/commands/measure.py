@@ -39,9 +39,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from flake8_import_cost.commands import COMMANDS, UsageError, add_db_option, existing_paths, python_files
 
-#: Default ``--jobs``: one interpreter per two CPUs, at most this many. Imports timed side by
-#: side slow each other down (and the rest of the machine runs too): on two shared CPUs, two
-#: jobs made the medians half again as large as those of a lone fresh interpreter.
+#: Default ``--jobs``: one interpreter per CPU this process may run on, at most this many.
+#: While a sample is timed, only its child runs (the server waits, and the command reads the
+#: report once the sample has ended), so one job keeps one CPU busy; on two CPUs, two jobs give
+#: the medians of one (``benchmarks/measure.py``). More jobs share caches and memory bandwidth.
 MAX_DEFAULT_JOBS = 4
 #: How many of the costliest targets the summary lists.
 SUMMARY_TOP = 10
@@ -73,8 +74,12 @@ def _positive_float(text: str) -> float:
 
 
 def default_jobs() -> int:
-    """One interpreter per two CPUs, at least one and at most :data:`MAX_DEFAULT_JOBS`."""
-    return max(1, min(MAX_DEFAULT_JOBS, (os.cpu_count() or 1) // 2))
+    """One interpreter per usable CPU, at least one and at most :data:`MAX_DEFAULT_JOBS`."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity outside Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_JOBS, cpus))
 
 
 def add_parser(subparsers: Any) -> None:
@@ -92,7 +97,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--repeat", type=_positive_int, default=5, metavar="N", help="timed samples (default: 5)")
     parser.add_argument(
         "--jobs", type=_positive_int, default=None, metavar="N",
-        help=f"interpreters measuring in parallel (default: half the CPUs, at most {MAX_DEFAULT_JOBS})",
+        help=f"interpreters measuring in parallel (default: one per CPU, at most {MAX_DEFAULT_JOBS})",
     )  # fmt: skip
     parser.add_argument("--python", default=sys.executable, metavar="EXE", help="the interpreter to measure")
     parser.add_argument(

@@ -34,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flake8_import_cost.measure.child import WARM_UP_MODULE
+from flake8_import_cost.measure.child import REPORT_FILE, WARM_UP_MODULE
 from flake8_import_cost.measure.importtime_log import ImportRecord, one_line, parse_record
 
 #: Longest line of a sample's standard error that is read (longer ones are noise, skipped).
@@ -44,6 +44,8 @@ _TAIL = 4096
 _RECORD_START = "import time: "
 #: Most a sample may write to its standard error (the report included) before it is stopped.
 MAX_OUTPUT = 64 << 20
+#: How often the size of a sample's report is checked while it runs (seconds).
+REPORT_POLL = 0.1
 #: How long a server may take to start, at least (seconds).
 START_TIMEOUT = 60.0
 #: After a timeout kill, how long the server has to report the end of the sample.
@@ -242,6 +244,7 @@ class Server:
         self._alarm = int(timeout) + ALARM_MARGIN
         self._log = tempfile.TemporaryFile()
         self._warm_up = tempfile.mkdtemp(prefix="flake8-import-cost-")
+        self._report = os.path.join(self._warm_up, REPORT_FILE)
         Path(self._warm_up, f"{WARM_UP_MODULE}.py").write_text(WARM_UP_SOURCE, encoding="utf-8")
         self.current: int | None = None
         self.closed = False
@@ -275,21 +278,39 @@ class Server:
         detail = f": {one_line(lines[-1])}" if lines else ""
         return f"{self.python} cannot run the measuring code (Python 3.10 or later is needed){detail}"
 
-    def _read(self, collector: _Collector, deadline: float) -> bool:
-        """Read what is there until ``deadline``; ``False`` at end of file or when time is up."""
+    def _read(self, collector: _Collector, deadline: float) -> bool | None:
+        """Read what is there until ``deadline``: ``True`` when something was read, ``None``
+        when time is up first, ``False`` at end of file."""
         assert self.process.stdout is not None
         fd = self.process.stdout.fileno()
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return False
+            return None
         ready, _, _ = select.select([fd], [], [], remaining)
         if not ready:
-            return False
+            return None
         data = os.read(fd, 1 << 16)
         if not data:
             return False
         collector.feed(data)
         return True
+
+    def _report_size(self) -> int:
+        try:
+            return os.stat(self._report).st_size
+        except OSError:
+            return 0
+
+    def _read_report(self, collector: _Collector) -> None:
+        """Feed the report the last child wrote (at most :data:`MAX_OUTPUT` of it) to ``collector``."""
+        try:
+            with open(self._report, "rb") as report:
+                left = MAX_OUTPUT
+                while left > 0 and (data := report.read(min(left, 1 << 20))):
+                    collector.feed(data)
+                    left -= len(data)
+        except OSError:
+            pass
 
     def sample(self, target: str, fromlist: Sequence[str] = ()) -> Sample:
         """Import ``target`` (``from target import *fromlist``) once in a forked child."""
@@ -308,13 +329,14 @@ class Server:
         while collector.end is None:
             if collector.pid is not None:
                 self.current = collector.pid
-            if stopped is None and collector.received > MAX_OUTPUT and collector.pid is not None:
-                stopped = f"wrote more than {MAX_OUTPUT >> 20} MiB to standard error"
-                _kill_group(collector.pid)
-                deadline = time.monotonic() + KILL_GRACE
-            if self._read(collector, deadline):
+                if stopped is None and self._report_size() > MAX_OUTPUT:
+                    stopped = f"wrote more than {MAX_OUTPUT >> 20} MiB to standard error"
+                    _kill_group(collector.pid)
+                    deadline = time.monotonic() + KILL_GRACE
+            read = self._read(collector, min(deadline, time.monotonic() + REPORT_POLL))
+            if read or (read is None and time.monotonic() < deadline):
                 continue
-            if stopped is None and time.monotonic() >= deadline and collector.pid is not None:
+            if read is None and stopped is None and collector.pid is not None:
                 stopped = f"timed out after {self.timeout:g} s"
                 _kill_group(collector.pid)
                 deadline = time.monotonic() + KILL_GRACE
@@ -325,6 +347,8 @@ class Server:
             sample.error = stopped or sample.error
             return sample
         self.current = None
+        if stopped is None:
+            self._read_report(collector)
         sample = collector.finish(collector.end)
         if stopped is not None:
             sample.error, sample.records, sample.loaded = stopped, [], {}
