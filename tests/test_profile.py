@@ -322,6 +322,58 @@ def test_module_mode_with_each_tracer(tmp_path: Path, tracer: str, read_only: Re
     assert run["python_version"] == version and json.loads(run["details"])["tracer"] == tracer
 
 
+#: A project module whose class body is timed line by line, and a module outside the project
+#: (a ``site-packages`` folder) whose class body is timed as its ``class`` statement.
+CLASSES = {
+    "classes.py": textwrap.dedent(
+        """\
+        import sys
+        import time
+
+        sys.path.insert(0, "site-packages")
+        import vendored
+
+
+        class Mine:
+            FIRST = 1
+            PAUSE = time.sleep(0.03)
+        """
+    ),
+    "site-packages/vendored.py": textwrap.dedent(
+        """\
+        import time
+
+
+        class Theirs:
+            FIRST = 1
+            PAUSE = time.sleep(0.03)
+        """
+    ),
+}
+
+
+@pytest.mark.parametrize("tracer", ["sys.settrace", "sys.monitoring"])
+def test_class_bodies_outside_the_project_are_timed_whole(tmp_path: Path, tracer: str, read_only: ReadOnly) -> None:
+    python = _interpreter(tracer)
+    if python is None:
+        pytest.skip(f"no Python on this machine traces with {tracer}")
+    write_files(tmp_path, CLASSES)
+    result = _profile(tmp_path, "--module", "classes", "--repeat", "1", "--python", python)
+    assert result.returncode == 0, result.stderr
+    connection, run = _latest(tmp_path / "profile.db", read_only)
+    rows = connection.execute("SELECT path, line, scope, inclusive_us FROM statements WHERE run_id = ?",
+                              (run["id"],)).fetchall()  # fmt: skip
+    mine = {(row["line"], row["scope"]): row["inclusive_us"] for row in rows if row["path"] == "classes.py"}
+    assert mine[(10, "class Mine")] >= 25_000 and (9, "class Mine") in mine  # every line of the project's body
+    assert mine[(8, "module")] >= 25_000
+    vendored = str((tmp_path / "site-packages" / "vendored.py").resolve())
+    theirs = {(row["line"], row["scope"]): row["inclusive_us"] for row in rows
+              if os.path.realpath(row["path"]) == vendored}  # fmt: skip
+    assert theirs[(4, "module")] >= 25_000  # the class statement, with its body
+    assert not [key for key in theirs if key[1] != "module"]
+    assert mine[(5, "module")] >= theirs[(4, "module")]  # the import includes it
+
+
 def test_command_mode_runs_a_script_with_its_arguments(tmp_path: Path, read_only: ReadOnly) -> None:
     write_files(tmp_path, {
         "tool.py": "import sys\n\nimport helper\n\nassert sys.argv == ['tool.py', 'a', '--b'], sys.argv\n"
