@@ -44,6 +44,8 @@ _TAIL = 4096
 _RECORD_START = "import time: "
 #: Most a sample may write to its standard error (the report included) before it is stopped.
 MAX_OUTPUT = 64 << 20
+#: Why a sample that wrote more than that failed.
+FLOODED = f"wrote more than {MAX_OUTPUT >> 20} MiB to standard error"
 #: How often the size of a sample's report is checked while it runs (seconds).
 REPORT_POLL = 0.1
 #: How long a server may take to start, at least (seconds).
@@ -302,7 +304,7 @@ class Server:
             return 0
 
     def _read_report(self, collector: _Collector) -> None:
-        """Feed the report the last child wrote (at most :data:`MAX_OUTPUT` of it) to ``collector``."""
+        """Feed the report the last child wrote to ``collector`` (at most :data:`MAX_OUTPUT`)."""
         try:
             with open(self._report, "rb") as report:
                 left = MAX_OUTPUT
@@ -310,7 +312,7 @@ class Server:
                     collector.feed(data)
                     left -= len(data)
         except OSError:
-            pass
+            pass  # none: the sample ends as one that did not report
 
     def sample(self, target: str, fromlist: Sequence[str] = ()) -> Sample:
         """Import ``target`` (``from target import *fromlist``) once in a forked child."""
@@ -330,7 +332,7 @@ class Server:
             if collector.pid is not None:
                 self.current = collector.pid
                 if stopped is None and self._report_size() > MAX_OUTPUT:
-                    stopped = f"wrote more than {MAX_OUTPUT >> 20} MiB to standard error"
+                    stopped = FLOODED
                     _kill_group(collector.pid)
                     deadline = time.monotonic() + KILL_GRACE
             read = self._read(collector, min(deadline, time.monotonic() + REPORT_POLL))
@@ -347,6 +349,8 @@ class Server:
             sample.error = stopped or sample.error
             return sample
         self.current = None
+        if stopped is None and self._report_size() > MAX_OUTPUT:  # it ended between two checks
+            stopped = FLOODED
         if stopped is None:
             self._read_report(collector)
         sample = collector.finish(collector.end)
@@ -411,7 +415,7 @@ def sample_once(
                 stopped = f"timed out after {timeout:g} s"
                 break
             if collector.received > MAX_OUTPUT:
-                stopped = f"wrote more than {MAX_OUTPUT >> 20} MiB to standard error"
+                stopped = FLOODED
                 break
             ready, _, _ = select.select([process.stderr], [], [], remaining)
             if ready:
