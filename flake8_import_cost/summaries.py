@@ -28,8 +28,11 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from flake8_import_cost import filecache
+from flake8_import_cost.importtime import ImportTime
 from flake8_import_cost.knowledge.loaders import DYNAMIC_LOADERS
 from flake8_import_cost.limits import UNPARSABLE
+from flake8_import_cost.names import Names
 from flake8_import_cost.project import (
     absolute_name, is_entry_point, module_file, module_name, package_chain, package_of, read_text, setting_values,
     start_up,
@@ -409,8 +412,6 @@ def _summarise(path: str, size: int, settings: Settings, only: str = "", *, link
             data = file.read()
     except OSError:
         return ModuleSummary()
-    from flake8_import_cost import filecache
-
     options = _options(settings) + only
     kind = "summary-links" if links_only else "summary"
     found = _restored(filecache.read(kind, path, data, options))
@@ -609,9 +610,6 @@ def _used_at_start_up(
             tree = ast.parse(file.read(), filename=path)
     except UNPARSABLE:
         return None
-    from flake8_import_cost.importtime import ImportTime
-    from flake8_import_cost.names import Names
-
     appended = _append_targets(tree, tuple(callees))
     wanted = frozenset(local_names)
     first: tuple[int, str] | None = None
@@ -676,7 +674,6 @@ def _own_calls(path: str, root: str) -> list[tuple[str, str, int]]:
 @lru_cache(maxsize=4096)
 def _kept_calls(path: str, root: str, mtime_ns: int, size: int) -> list[tuple[str, str, int]]:
     """:func:`_own_calls`, kept on disk by content like the summaries."""
-    from flake8_import_cost import filecache
     if size > MAX_SUMMARY_BYTES:
         return []
     try:

@@ -282,11 +282,11 @@ def _register(code: "CodeType") -> bool:
     if not filename or filename[0] == "<":
         return False
     tool = _S.monitoring_tool
-    classes = _in_project(filename)
+    in_project = _in_project(filename)
     todo = [code]
     while todo:
         body = todo.pop()
-        if body is not code and not classes:
+        if body is not code and not in_project:
             continue  # nor the classes it defines
         if tool < 0:
             if body is code:
@@ -295,7 +295,7 @@ def _register(code: "CodeType") -> bool:
                 _S.untraced.append((filename, body.co_firstlineno))
             else:
                 _S.class_bodies.setdefault(filename, []).append(body)
-        elif classes or _line_cost(body) <= _LINE_COST_BUDGET:
+        elif in_project or _line_cost(body) <= _LINE_COST_BUDGET:
             _monitoring.set_local_events(tool, body, _LOCAL_EVENTS)
         else:
             _S.untraced.append((filename, body.co_firstlineno))

@@ -318,7 +318,7 @@ def _finding(ctx: FileContext, package: _Package, where: Where, startup: StartUp
     detail = SlowImport(package.statements if lazy else statements, module, imported, package.names, uses, ms,
                         source, lazy, first_use)  # fmt: skip
     if detail.deferrable and startup is not None and os.path.abspath(ctx.filename) in startup.files:
-        _started(ctx.filename, bound, detail)
+        _note_start_up_use(ctx.filename, bound, detail)
     if (detail.used_at_import or lazy) and ms is not None and ms < settings.import_time_use_ms:
         return None  # needed at import time: only a costly module is worth restructuring for
     if detail.deferrable or "typing" in uses:
@@ -342,7 +342,7 @@ def _finding(ctx: FileContext, package: _Package, where: Where, startup: StartUp
     return Finding.at(detail.node, "IMC101", detail, where)
 
 
-def _started(filename: str, bound: list[str], detail: SlowImport) -> None:
+def _note_start_up_use(filename: str, bound: list[str], detail: SlowImport) -> None:
     """When start-up runs, from another file, the functions of this one that use the
     module (``ENGINE = import_string(settings.ENGINE)()`` elsewhere), the module is
     needed at start-up: deferring the import into them saves nothing."""
